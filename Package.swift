@@ -1,0 +1,75 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// Skiff: Kubernetes rebuilt in Swift, as one binary. Targets follow ../shared/DESIGN.md.
+let package = Package(
+    name: "Skiff",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "skiff", targets: ["skiff"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-certificates.git", from: "1.21.1"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-asn1.git", from: "1.7.4"),
+        .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+    ],
+    targets: [
+        // System SQLite (libsqlite3-dev), used through its C API by KubeStore.
+        .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", providers: [.apt(["libsqlite3-dev"])]),
+
+        // API types (generated from the OpenAPI schema) and hand-written meta types.
+        .target(
+            name: "KubeModel",
+            dependencies: [.product(name: "OrderedCollections", package: "swift-collections")]
+        ),
+        // Generates Sources/KubeModel/Generated from ../shared/k8s-api/swagger.json:
+        // the generator library (also used by the test that checks the committed output) and its CLI.
+        .target(name: "KubeModelGenerator"),
+        .executableTarget(name: "KubeModelGen", dependencies: ["KubeModelGenerator"]),
+
+        // The revisioned key-value store: SQLite and in-memory backends.
+        .target(name: "KubeStore", dependencies: ["CSQLite", .product(name: "Logging", package: "swift-log")]),
+
+        // Client-side pieces shared by every component (kubeconfig for now).
+        .target(name: "KubeClient", dependencies: ["KubeModel", .product(name: "Yams", package: "Yams")]),
+
+        // The Kubernetes API server.
+        .target(
+            name: "KubeAPIServer",
+            dependencies: [
+                "KubeModel", "KubeStore", "KubeClient",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Yams", package: "Yams"),
+            ]
+        ),
+
+        .executableTarget(
+            name: "skiff",
+            dependencies: [
+                "KubeAPIServer", "KubeStore", "KubeModel", "KubeClient",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+
+        .testTarget(name: "KubeModelTests", dependencies: ["KubeModel", "KubeModelGenerator"]),
+        .testTarget(name: "KubeStoreTests", dependencies: ["KubeStore"]),
+        .testTarget(name: "KubeAPIServerTests", dependencies: ["KubeAPIServer", "KubeStore", "KubeModel", "KubeClient"]),
+    ]
+)

@@ -1,0 +1,50 @@
+import KubeModel
+
+/// Per-kind behaviour of the generic storage handler, as upstream's REST strategies: defaulting,
+/// validation, what a create or update may change, and which fields field selectors can use.
+/// Everything has a default, so a kind needs a strategy only for what differs.
+public protocol ResourceStrategy: Sendable {
+    associatedtype Object: KubeObject
+
+    /// Upstream's defaulting (SetObjectDefaults_<Kind>), applied on create and on every update.
+    func applyDefaults(_ object: inout Object)
+    /// Create: reset what a client may not set (status is already cleared for kinds with a
+    /// status subresource).
+    func prepareForCreate(_ object: inout Object)
+    /// Update of the main resource (status has already been carried over from `old`).
+    func prepareForUpdate(_ object: inout Object, old: Object)
+    /// Validation of a new object, beyond the generic metadata checks.
+    func validate(_ object: Object) -> [FieldError]
+    /// Validation of an update (immutable fields and the like).
+    func validateUpdate(_ object: Object, old: Object) -> [FieldError]
+    /// Fields beyond metadata.name/namespace that field selectors may use (spec.nodeName…).
+    func selectableFields(_ object: Object) -> [String: String]
+    /// Whether metadata.generation counts spec changes (workloads, pods).
+    var tracksGeneration: Bool { get }
+    /// Names must be DNS-1123 subdomains for most kinds; some require a DNS-1123 label.
+    var nameValidation: NameValidation { get }
+}
+
+public enum NameValidation: Sendable {
+    case dns1123Subdomain
+    case dns1123Label
+    case dns1035Label
+    /// Any name that is a valid path segment (RBAC objects).
+    case pathSegment
+}
+
+extension ResourceStrategy {
+    public func applyDefaults(_ object: inout Object) {}
+    public func prepareForCreate(_ object: inout Object) {}
+    public func prepareForUpdate(_ object: inout Object, old: Object) {}
+    public func validate(_ object: Object) -> [FieldError] { [] }
+    public func validateUpdate(_ object: Object, old: Object) -> [FieldError] { [] }
+    public func selectableFields(_ object: Object) -> [String: String] { [:] }
+    public var tracksGeneration: Bool { false }
+    public var nameValidation: NameValidation { .dns1123Subdomain }
+}
+
+/// The strategy of kinds that need nothing beyond the generic behaviour.
+public struct DefaultStrategy<Object: KubeObject>: ResourceStrategy {
+    public init() {}
+}

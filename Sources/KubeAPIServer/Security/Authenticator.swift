@@ -1,0 +1,87 @@
+import Foundation
+import X509
+
+/// Who made a request, as authentication established it.
+public struct UserInfo: Sendable, Equatable {
+    public var name: String
+    public var uid: String
+    public var groups: [String]
+
+    public init(name: String, uid: String = "", groups: [String]) {
+        self.name = name
+        self.uid = uid
+        self.groups = groups
+    }
+}
+
+/// Authenticates requests by client certificate (CN = user, O = groups; the TLS layer has
+/// already verified the chain against the cluster CA) or by bearer token from a token file.
+public struct Authenticator: Sendable {
+    private let tokens: [String: UserInfo]
+
+    public init(tokens: [String: UserInfo] = [:]) {
+        self.tokens = tokens
+    }
+
+    /// Reads upstream's static token file format: `token,user,uid[,"group1,group2"]` per line.
+    public static func loadTokenFile(_ path: String) throws -> [String: UserInfo] {
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        var tokens: [String: UserInfo] = [:]
+        for line in text.split(whereSeparator: \.isNewline) {
+            let fields = CSVLine.split(String(line))
+            guard fields.count >= 3, !fields[0].isEmpty, !line.hasPrefix("#") else { continue }
+            let groups = fields.count > 3 ? fields[3].split(separator: ",").map(String.init) : []
+            tokens[fields[0]] = UserInfo(name: fields[1], uid: fields[2], groups: groups)
+        }
+        return tokens
+    }
+
+    /// The user a verified client certificate names.
+    public func user(fromCertificateDER der: [UInt8]) -> UserInfo? {
+        guard let certificate = try? Certificate(derEncoded: der) else { return nil }
+        var name: String?
+        var groups: [String] = []
+        for rdn in certificate.subject {
+            for attribute in rdn {
+                if attribute.type == .RDNAttributeType.commonName { name = "\(attribute.value)" }
+                if attribute.type == .RDNAttributeType.organizationName { groups.append("\(attribute.value)") }
+            }
+        }
+        guard let name, !name.isEmpty else { return nil }
+        return withAuthenticatedGroup(UserInfo(name: name, groups: groups))
+    }
+
+    /// The user a bearer token in an Authorization header belongs to.
+    public func user(fromAuthorizationHeader header: String) -> UserInfo? {
+        let parts = header.split(separator: " ", maxSplits: 1)
+        guard parts.count == 2, parts[0].lowercased() == "bearer" else { return nil }
+        let token = parts[1].trimmingCharacters(in: .whitespaces)
+        return tokens[token].map(withAuthenticatedGroup)
+    }
+
+    private func withAuthenticatedGroup(_ user: UserInfo) -> UserInfo {
+        var user = user
+        if !user.groups.contains("system:authenticated") { user.groups.append("system:authenticated") }
+        return user
+    }
+}
+
+/// Splits one line of a CSV file, honouring double quotes.
+enum CSVLine {
+    static func split(_ line: String) -> [String] {
+        var fields: [String] = []
+        var current = ""
+        var quoted = false
+        for character in line {
+            switch character {
+            case "\"": quoted.toggle()
+            case "," where !quoted:
+                fields.append(current)
+                current = ""
+            default: current.append(character)
+            }
+        }
+        fields.append(current)
+        return fields.map { $0.trimmingCharacters(in: .whitespaces) }
+    }
+}

@@ -1,0 +1,204 @@
+/// RFC 6902 JSON Patch (`application/json-patch+json`): an array of operations (add, remove,
+/// replace, move, copy, test) applied in order. Either every operation applies or the patch fails
+/// as a whole.
+public enum JSONPatch {
+    public static func apply(_ patch: JSONValue, to document: JSONValue) throws(PatchError) -> JSONValue {
+        guard case .array(let operations) = patch else {
+            throw .malformed("a JSON patch must be an array of operations, not \(patch.typeName)")
+        }
+        var document = document
+        for operation in operations {
+            try JSONPatchOperation(operation).apply(to: &document)
+        }
+        return document
+    }
+}
+
+/// One decoded operation of a JSON Patch.
+private struct JSONPatchOperation {
+    enum Verb: String {
+        case add, remove, replace, move, copy, test
+    }
+
+    let verb: Verb
+    let path: JSONPointer
+    let from: JSONPointer?
+    let value: JSONValue?
+
+    init(_ json: JSONValue) throws(PatchError) {
+        guard case .object(let fields) = json else {
+            throw .malformed("a JSON patch operation must be an object, not \(json.typeName)")
+        }
+        guard case .string(let name)? = fields["op"] else {
+            throw .malformed("a JSON patch operation needs an \"op\" string: \(JSONWriter.string(json))")
+        }
+        guard let verb = Verb(rawValue: name) else {
+            throw .malformed("unknown JSON patch operation \"\(name)\"")
+        }
+        guard case .string(let path)? = fields["path"] else {
+            throw .malformed("\(name) operation needs a \"path\" string")
+        }
+        self.verb = verb
+        self.path = try JSONPointer(parsing: path)
+        switch verb {
+        case .move, .copy:
+            guard case .string(let from)? = fields["from"] else {
+                throw .malformed("\(name) operation needs a \"from\" string")
+            }
+            self.from = try JSONPointer(parsing: from)
+            value = nil
+        case .add, .replace, .test:
+            // `"value": null` is a value; only a missing member is an error.
+            guard let value = fields["value"] else { throw .malformed("\(name) operation needs a \"value\"") }
+            self.value = value
+            from = nil
+        case .remove:
+            from = nil
+            value = nil
+        }
+    }
+
+    func apply(to document: inout JSONValue) throws(PatchError) {
+        switch verb {
+        case .add:
+            try insert(value ?? .null, at: path, in: &document)
+        case .remove:
+            _ = try take(at: path, from: &document)
+        case .replace:
+            try replace(at: path, with: value ?? .null, in: &document)
+        case .move:
+            guard let from, from != path else { return }
+            guard !from.isProperPrefix(of: path) else {
+                throw .notApplicable("move operation does not apply: \"\(from)\" cannot be moved into its own child \"\(path)\"")
+            }
+            guard from.value(in: document) != nil else { throw missing(from, isSource: true) }
+            try insert(try take(at: from, from: &document), at: path, in: &document)
+        case .copy:
+            guard let from, let copied = from.value(in: document) else { throw missing(from ?? path, isSource: true) }
+            try insert(copied, at: path, in: &document)
+        case .test:
+            guard let actual = path.value(in: document), actual.isSemanticallyEqual(to: value ?? .null) else {
+                throw .notApplicable("testing value \(path) failed")
+            }
+        }
+    }
+
+    private func missing(_ pointer: JSONPointer, isSource: Bool = false) -> PatchError {
+        .notApplicable("\(verb) operation does not apply: doc is missing \(isSource ? "from " : "")path: \"\(pointer)\"")
+    }
+
+    /// Adds a member, or inserts into an array before the index ("-" appends).
+    private func insert(_ value: JSONValue, at pointer: JSONPointer, in document: inout JSONValue) throws(PatchError) {
+        guard let last = pointer.tokens.last else {
+            document = value
+            return
+        }
+        let found = try updateParent(of: pointer, in: &document) { (parent: inout JSONValue) throws(PatchError) in
+            switch parent {
+            case .object(var object):
+                object[last] = value
+                parent = .object(object)
+            case .array(var array):
+                guard let index = last == "-" ? array.count : JSONPointer.arrayIndex(last), index <= array.count else {
+                    throw .notApplicable("\(verb) operation does not apply: index \(last) is out of range for \"\(pointer)\"")
+                }
+                array.insert(value, at: index)
+                parent = .array(array)
+            default:
+                throw missing(pointer)
+            }
+        }
+        guard found else { throw missing(pointer) }
+    }
+
+    /// Removes and returns the value the pointer names.
+    private func take(at pointer: JSONPointer, from document: inout JSONValue) throws(PatchError) -> JSONValue {
+        guard let last = pointer.tokens.last else {
+            throw .notApplicable("\(verb) operation does not apply: the whole document cannot be removed")
+        }
+        var removed: JSONValue?
+        _ = try updateParent(of: pointer, in: &document) { (parent: inout JSONValue) throws(PatchError) in
+            switch parent {
+            case .object(var object):
+                removed = object.removeValue(forKey: last)
+                parent = .object(object)
+            case .array(var array):
+                guard let index = JSONPointer.arrayIndex(last), index < array.count else { return }
+                removed = array.remove(at: index)
+                parent = .array(array)
+            default:
+                return
+            }
+        }
+        guard let removed else { throw missing(pointer) }
+        return removed
+    }
+
+    private func replace(at pointer: JSONPointer, with value: JSONValue, in document: inout JSONValue) throws(PatchError) {
+        guard let last = pointer.tokens.last else {
+            document = value
+            return
+        }
+        var replaced = false
+        _ = try updateParent(of: pointer, in: &document) { (parent: inout JSONValue) throws(PatchError) in
+            switch parent {
+            case .object(var object) where object[last] != nil:
+                object[last] = value
+                parent = .object(object)
+                replaced = true
+            case .array(var array):
+                guard let index = JSONPointer.arrayIndex(last), index < array.count else { return }
+                array[index] = value
+                parent = .array(array)
+                replaced = true
+            default:
+                return
+            }
+        }
+        guard replaced else { throw missing(pointer) }
+    }
+
+    /// Runs `change` on the container that holds the pointer's last token; false when the path to
+    /// that container does not exist.
+    private func updateParent(
+        of pointer: JSONPointer,
+        in document: inout JSONValue,
+        _ change: (inout JSONValue) throws(PatchError) -> Void
+    ) throws(PatchError) -> Bool {
+        try update(&document, along: pointer.tokens.dropLast(), change)
+    }
+
+    private func update(
+        _ value: inout JSONValue,
+        along tokens: ArraySlice<String>,
+        _ change: (inout JSONValue) throws(PatchError) -> Void
+    ) throws(PatchError) -> Bool {
+        guard let token = tokens.first else {
+            try change(&value)
+            return true
+        }
+        // The child is taken out and `value` cleared while it changes, so neither is copied;
+        // a throw leaves `value` cleared, which is fine since a failed patch discards the document.
+        switch value {
+        case .object(var object):
+            guard var child = object[token] else { return false }
+            value = .null
+            object[token] = .null
+            let found = try update(&child, along: tokens.dropFirst(), change)
+            object[token] = child
+            value = .object(object)
+            return found
+        case .array(var array):
+            guard let index = JSONPointer.arrayIndex(token), index < array.count else { return false }
+            var child = array[index]
+            value = .null
+            array[index] = .null
+            let found = try update(&child, along: tokens.dropFirst(), change)
+            array[index] = child
+            value = .array(array)
+            return found
+        default:
+            return false
+        }
+    }
+}

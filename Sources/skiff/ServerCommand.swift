@@ -1,0 +1,75 @@
+import ArgumentParser
+import Foundation
+import KubeAPIServer
+import KubeStore
+import Logging
+import NIOCore
+import NIOPosix
+
+/// `skiff server`: the control plane on its embedded SQLite store. Writes an admin kubeconfig
+/// to `<data-dir>/kubeconfig.yaml` once it serves.
+struct ServerCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "server", abstract: "Run the Skiff control plane.")
+
+    @Option(help: "Directory for the store, certificates and the admin kubeconfig.")
+    var dataDir = "/var/lib/skiff"
+
+    @Option(help: "Port of the HTTPS API.")
+    var httpsPort = 6443
+
+    @Option(help: "Address the API listens on.")
+    var bindAddress = "0.0.0.0"
+
+    @Option(help: "Static token file (token,user,uid,\"group1,group2\" per line) for bearer-token authentication.")
+    var tokenAuthFile: String?
+
+    @Option(help: "Extra host name or IP address for the serving certificate (repeatable).")
+    var tlsSan: [String] = []
+
+    @Flag(help: "Do not run a node agent inside the server process (the agent arrives with the kubelet).")
+    var disableAgent = false
+
+    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
+    var logLevel = "info"
+
+    func run() async throws {
+        var logger = Logger(label: "skiff.server")
+        logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
+        try FileManager.default.createDirectory(atPath: dataDir, withIntermediateDirectories: true)
+
+        var storeOptions = SQLiteStore.Options()
+        storeOptions.logger = logger
+        let store = try SQLiteStore(path: dataDir + "/state.db", options: storeOptions)
+
+        var configuration = APIServer.Configuration(dataDirectory: dataDir, bindAddress: bindAddress, port: httpsPort)
+        configuration.tokenFile = tokenAuthFile
+        for san in tlsSan {
+            if san.first?.isNumber == true || san.contains(":") {
+                configuration.certificateAddresses.append(san)
+            } else {
+                configuration.certificateHostnames.append(san)
+            }
+        }
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: System.coreCount)
+        let server = try APIServer(configuration: configuration, store: store, eventLoopGroup: group, logger: logger)
+        let log = logger
+        let host = bindAddress == "0.0.0.0" || bindAddress == "::" ? "127.0.0.1" : bindAddress
+        let kubeconfigPath = dataDir + "/kubeconfig.yaml"
+
+        try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask { try await server.run() }
+            tasks.addTask {
+                let port = try await server.listeningPort()
+                let url = host.contains(":") ? "https://[\(host)]:\(port)" : "https://\(host):\(port)"
+                try server.adminKubeconfig(serverURL: url).write(to: kubeconfigPath)
+                log.info("admin kubeconfig written", metadata: ["path": "\(kubeconfigPath)", "server": "\(url)"])
+            }
+            tasks.addTask { await SignalWaiter.waitForTermination() }
+            try await tasks.next()
+            try await tasks.next()
+            tasks.cancelAll()
+        }
+        await store.close()
+        try await group.shutdownGracefully()
+    }
+}
