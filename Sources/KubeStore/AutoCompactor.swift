@@ -1,24 +1,6 @@
 import Logging
 import Synchronization
 
-/// Remembers which revision the store was at, at which time, so "older than the retention" can be
-/// turned into a revision. Samples live in memory: after a restart compaction resumes one retention later.
-struct RevisionTimeline<Instant: InstantProtocol> {
-    private var samples: [(instant: Instant, revision: Int64)] = []
-
-    mutating func record(_ revision: Int64, at instant: Instant) {
-        samples.append((instant, revision))
-    }
-
-    /// The newest recorded revision seen at or before `cutoff`; samples older than it are forgotten.
-    mutating func revision(notAfter cutoff: Instant) -> Int64? {
-        guard let index = samples.lastIndex(where: { $0.instant <= cutoff }) else { return nil }
-        let revision = samples[index].revision
-        samples.removeFirst(index)
-        return revision
-    }
-}
-
 /// Compacts a store by a `CompactionPolicy` in a background task that the store owns: started when the
 /// store opens, cancelled and awaited when it closes.
 final class AutoCompactor: Sendable {
@@ -27,18 +9,16 @@ final class AutoCompactor: Sendable {
     /// Starts compacting `store`. The task holds the store weakly, so a store dropped without `close()`
     /// is not kept alive by it.
     func start<S: Store & AnyObject>(_ policy: CompactionPolicy, for store: S, logger: Logger) {
-        let loop = Task { [weak store] in
-            await Self.run(
-                policy: policy, clock: ContinuousClock(), logger: logger,
-                revision: { [weak store] in
-                    guard let store else { throw StoreError.closed }
-                    return try await store.currentRevision()
-                },
-                compact: { [weak store] revision in
-                    guard let store else { throw StoreError.closed }
-                    try await store.compact(revision: revision)
-                })
-            _ = store
+        let revision: @Sendable () async throws -> Int64 = { [weak store] in
+            guard let store else { throw StoreError.closed }
+            return try await store.currentRevision()
+        }
+        let compact: @Sendable (Int64) async throws -> Void = { [weak store] target in
+            guard let store else { throw StoreError.closed }
+            try await store.compact(revision: target)
+        }
+        let loop = Task {
+            await Self.run(policy: policy, clock: ContinuousClock(), logger: logger, revision: revision, compact: compact)
         }
         let previous = task.withLock { task in
             defer { task = loop }

@@ -29,6 +29,9 @@ struct ServerCommand: AsyncParsableCommand {
     @Flag(help: "Do not run a node agent inside the server process (the agent arrives with the kubelet).")
     var disableAgent = false
 
+    @Option(help: "Seconds of store history kept for watches before compaction (at least 300 in production; tests use less).")
+    var compactionRetention = 300.0
+
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel = "info"
 
@@ -39,6 +42,7 @@ struct ServerCommand: AsyncParsableCommand {
 
         var storeOptions = SQLiteStore.Options()
         storeOptions.logger = logger
+        storeOptions.compaction = CompactionPolicy(retention: .milliseconds(Int64(compactionRetention * 1000)))
         let store = try SQLiteStore(path: dataDir + "/state.db", options: storeOptions)
 
         var configuration = APIServer.Configuration(dataDirectory: dataDir, bindAddress: bindAddress, port: httpsPort)

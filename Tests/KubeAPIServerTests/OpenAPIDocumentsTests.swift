@@ -158,28 +158,38 @@ private func references(in value: JSONValue, into found: inout [String]) {
         #expect(validation["description"]?.stringValue?.contains("Strict") == true)
     }
 
-    @Test(arguments: [
-        ("api/v1", "/api/v1/namespaces/{namespace}/pods", "get", "listCoreV1NamespacedPod", "list"),
-        ("api/v1", "/api/v1/pods", "get", "listCoreV1PodForAllNamespaces", "list"),
-        ("api/v1", "/api/v1/namespaces/{namespace}/pods", "post", "createCoreV1NamespacedPod", "post"),
-        ("api/v1", "/api/v1/namespaces/{namespace}/pods", "delete", "deleteCoreV1CollectionNamespacedPod", "deletecollection"),
-        ("api/v1", "/api/v1/namespaces/{namespace}/pods/{name}", "put", "replaceCoreV1NamespacedPod", "put"),
-        ("api/v1", "/api/v1/namespaces/{namespace}/pods/{name}/exec", "post", "connectCoreV1PostNamespacedPodExec", "connect"),
-        ("api/v1", "/api/v1/namespaces/{namespace}/pods/{name}/log", "get", "readCoreV1NamespacedPodLog", "get"),
-        ("api/v1", "/api/v1/namespaces/{namespace}/pods/{name}/binding", "post", "createCoreV1NamespacedPodBinding", "post"),
-        ("api/v1", "/api/v1/namespaces/{name}/finalize", "put", "replaceCoreV1NamespaceFinalize", "put"),
-        ("api/v1", "/api/v1/watch/namespaces/{namespace}/pods/{name}", "get", "watchCoreV1NamespacedPod", "watch"),
-        ("api/v1", "/api/v1/watch/nodes", "get", "watchCoreV1NodeList", "watchlist"),
-        ("apis/apps/v1", "/apis/apps/v1/namespaces/{namespace}/deployments/{name}/scale", "patch", "patchAppsV1NamespacedDeploymentScale", "patch"),
-        ("apis/apps/v1", "/apis/apps/v1/watch/deployments", "get", "watchAppsV1DeploymentListForAllNamespaces", "watchlist"),
-        ("apis/rbac.authorization.k8s.io/v1", "/apis/rbac.authorization.k8s.io/v1/clusterroles/{name}", "delete",
-         "deleteRbacAuthorizationV1ClusterRole", "delete"),
-    ])
-    func operationsAreNamedAsUpstream(document name: String, path: String, method: String, operationId: String, action: String) throws {
-        let document = try JSONParser.parse(try #require(Fixture.documents.document(named: name)).bytes)
-        let operation = try #require(document[path: ["paths", path, method]], "\(method) \(path)")
-        #expect(operation["operationId"] == .string(operationId))
-        #expect(operation["x-kubernetes-action"] == .string(action))
+    /// One operation upstream names: document, path, method, operationId, x-kubernetes-action.
+    struct NamedOperation: Sendable, CustomTestStringConvertible {
+        var document, path, method, operationId, action: String
+        init(_ document: String, _ path: String, _ method: String, _ operationId: String, _ action: String) {
+            (self.document, self.path, self.method, self.operationId, self.action) = (document, path, method, operationId, action)
+        }
+        var testDescription: String { operationId }
+    }
+
+    static let namedOperations: [NamedOperation] = [
+        NamedOperation("api/v1", "/api/v1/namespaces/{namespace}/pods", "get", "listCoreV1NamespacedPod", "list"),
+        NamedOperation("api/v1", "/api/v1/pods", "get", "listCoreV1PodForAllNamespaces", "list"),
+        NamedOperation("api/v1", "/api/v1/namespaces/{namespace}/pods", "post", "createCoreV1NamespacedPod", "post"),
+        NamedOperation("api/v1", "/api/v1/namespaces/{namespace}/pods", "delete", "deleteCoreV1CollectionNamespacedPod", "deletecollection"),
+        NamedOperation("api/v1", "/api/v1/namespaces/{namespace}/pods/{name}", "put", "replaceCoreV1NamespacedPod", "put"),
+        NamedOperation("api/v1", "/api/v1/namespaces/{namespace}/pods/{name}/exec", "post", "connectCoreV1PostNamespacedPodExec", "connect"),
+        NamedOperation("api/v1", "/api/v1/namespaces/{namespace}/pods/{name}/log", "get", "readCoreV1NamespacedPodLog", "get"),
+        NamedOperation("api/v1", "/api/v1/namespaces/{namespace}/pods/{name}/binding", "post", "createCoreV1NamespacedPodBinding", "post"),
+        NamedOperation("api/v1", "/api/v1/namespaces/{name}/finalize", "put", "replaceCoreV1NamespaceFinalize", "put"),
+        NamedOperation("api/v1", "/api/v1/watch/namespaces/{namespace}/pods/{name}", "get", "watchCoreV1NamespacedPod", "watch"),
+        NamedOperation("api/v1", "/api/v1/watch/nodes", "get", "watchCoreV1NodeList", "watchlist"),
+        NamedOperation("apis/apps/v1", "/apis/apps/v1/namespaces/{namespace}/deployments/{name}/scale", "patch", "patchAppsV1NamespacedDeploymentScale", "patch"),
+        NamedOperation("apis/apps/v1", "/apis/apps/v1/watch/deployments", "get", "watchAppsV1DeploymentListForAllNamespaces", "watchlist"),
+        NamedOperation("apis/rbac.authorization.k8s.io/v1", "/apis/rbac.authorization.k8s.io/v1/clusterroles/{name}", "delete", "deleteRbacAuthorizationV1ClusterRole", "delete"),
+    ]
+
+    @Test(arguments: namedOperations)
+    func operationsAreNamedAsUpstream(_ expected: NamedOperation) throws {
+        let document = try JSONParser.parse(try #require(Fixture.documents.document(named: expected.document)).bytes)
+        let operation = try #require(document[path: ["paths", expected.path, expected.method]], "\(expected.method) \(expected.path)")
+        #expect(operation["operationId"] == .string(expected.operationId))
+        #expect(operation["x-kubernetes-action"] == .string(expected.action))
     }
 
     @Test func sharedParametersMoveToThePath() throws {

@@ -4,7 +4,7 @@ import Testing
 @testable import KubeAPIServer
 
 @Suite struct PrintingClusterTests {
-    static func node(labels: JSONObject = [:], conditions: [JSONValue], unschedulable: Bool = false,
+    static func makeNode(labels: JSONObject = [:], conditions: [JSONValue], unschedulable: Bool = false,
                      addresses: [JSONValue] = [], nodeInfo: JSONValue? = nil) -> JSONValue {
         var status: JSONObject = ["conditions": .array(conditions), "addresses": .array(addresses)]
         if let nodeInfo { status["nodeInfo"] = nodeInfo }
@@ -20,7 +20,7 @@ import Testing
 
     static let nodes: [PrintCase] = [
         PrintCase("ready control plane",
-                  node(labels: ["node-role.kubernetes.io/control-plane": "", "node-role.kubernetes.io/master": "",
+                  makeNode(labels: ["node-role.kubernetes.io/control-plane": "", "node-role.kubernetes.io/master": "",
                                 "kubernetes.io/role": "etcd", "kubernetes.io/hostname": "node-1"],
                        conditions: [["type": "MemoryPressure", "status": "False"], ["type": "Ready", "status": "True"]],
                        addresses: [["type": "Hostname", "address": "node-1"], ["type": "InternalIP", "address": "192.168.1.10"]],
@@ -28,19 +28,19 @@ import Testing
                   ["node-1", "Ready", "control-plane,etcd,master", "2d5h", "v1.36.0-skiff", "192.168.1.10", "<none>",
                    "Debian GNU/Linux 13", "6.12.0", "runc://1.2.5"]),
         PrintCase("cordoned and not ready",
-                  node(conditions: [["type": "Ready", "status": "Unknown"]], unschedulable: true,
+                  makeNode(conditions: [["type": "Ready", "status": "Unknown"]], unschedulable: true,
                        addresses: [["type": "ExternalIP", "address": "203.0.113.4"]]),
                   ["node-1", "NotReady,SchedulingDisabled", "<none>", "2d5h", "", "<none>", "203.0.113.4",
                    "<unknown>", "<unknown>", "<unknown>"]),
         PrintCase("never reported",
-                  node(labels: ["node-role.kubernetes.io/": "", "kubernetes.io/role": ""], conditions: []),
+                  makeNode(labels: ["node-role.kubernetes.io/": "", "kubernetes.io/role": ""], conditions: []),
                   ["node-1", "Unknown", "<none>", "2d5h", "", "<none>", "<none>", "<unknown>", "<unknown>", "<unknown>"]),
     ]
 
     @Test(arguments: nodes)
-    func node(_ testCase: PrintCase) { expectCells(NodePrinter(), testCase) }
+    func nodeCells(_ testCase: PrintCase) { expectCells(NodePrinter(), testCase) }
 
-    static func event(_ members: JSONObject) -> JSONValue {
+    static func makeEvent(_ members: JSONObject) -> JSONValue {
         var event: JSONObject = [
             "metadata": printedMetadata("web.17a2"), "type": "Warning", "reason": "BackOff",
             "involvedObject": ["kind": "Pod", "name": "web", "namespace": "default", "fieldPath": "spec.containers{app}"],
@@ -52,23 +52,23 @@ import Testing
 
     static let events: [PrintCase] = [
         PrintCase("repeated core event",
-                  event(["firstTimestamp": printedAgo(3600), "lastTimestamp": printedAgo(30), "count": 12]),
+                  makeEvent(["firstTimestamp": printedAgo(3600), "lastTimestamp": printedAgo(30), "count": 12]),
                   ["30s", "Warning", "BackOff", "pod/web", "spec.containers{app}", "kubelet, node-1",
                    "Back-off restarting failed container", "60m", 12, "web.17a2"]),
         PrintCase("events.k8s.io event with a series",
-                  event(["eventTime": "2023-11-14T22:12:20.000000Z", "series": ["count": 4, "lastObservedTime": printedAgo(5)],
+                  makeEvent(["eventTime": "2023-11-14T22:12:20.000000Z", "series": ["count": 4, "lastObservedTime": printedAgo(5)],
                          "source": [:], "reportingComponent": "default-scheduler", "reportingInstance": "master-1",
                          "involvedObject": ["kind": "Node"]]),
                   ["5s", "Warning", "BackOff", "node", "", "default-scheduler, master-1",
                    "Back-off restarting failed container", "60s", 4, "web.17a2"]),
         PrintCase("singleton without timestamps",
-                  event(["source": ["component": "kubelet"]]),
+                  makeEvent(["source": ["component": "kubelet"]]),
                   ["<unknown>", "Warning", "BackOff", "pod/web", "spec.containers{app}", "kubelet",
                    "Back-off restarting failed container", "<unknown>", 1, "web.17a2"]),
     ]
 
     @Test(arguments: events)
-    func event(_ testCase: PrintCase) { expectCells(EventPrinter(), testCase) }
+    func eventCells(_ testCase: PrintCase) { expectCells(EventPrinter(), testCase) }
 
     @Test func eventColumns() {
         let columns = EventPrinter().columns
@@ -111,7 +111,7 @@ import Testing
     ]
 
     @Test(arguments: persistentVolumes)
-    func persistentVolume(_ testCase: PrintCase) { expectCells(PersistentVolumePrinter(), testCase) }
+    func persistentVolumeCells(_ testCase: PrintCase) { expectCells(PersistentVolumePrinter(), testCase) }
 
     static let claims: [PrintCase] = [
         PrintCase("bound",
@@ -127,7 +127,7 @@ import Testing
     ]
 
     @Test(arguments: claims)
-    func persistentVolumeClaim(_ testCase: PrintCase) { expectCells(PersistentVolumeClaimPrinter(), testCase) }
+    func persistentVolumeClaimCells(_ testCase: PrintCase) { expectCells(PersistentVolumeClaimPrinter(), testCase) }
 
     @Test func storageClasses() {
         expectCells(StorageClassPrinter(), PrintCase(
@@ -183,7 +183,7 @@ import Testing
     ]
 
     @Test(arguments: autoscalers)
-    func horizontalPodAutoscaler(_ testCase: PrintCase) { expectCells(HorizontalPodAutoscalerPrinter(), testCase) }
+    func horizontalPodAutoscalerCells(_ testCase: PrintCase) { expectCells(HorizontalPodAutoscalerPrinter(), testCase) }
 
     static let subjects: JSONValue = [
         ["kind": "User", "name": "alice"], ["kind": "Group", "name": "devs"], ["kind": "User", "name": "bob"],

@@ -4,40 +4,40 @@ import Testing
 @testable import KubeAPIServer
 
 @Suite struct PrintingNetworkTests {
-    static func service(_ spec: JSONObject, status: JSONObject = [:]) -> JSONValue {
+    static func makeService(_ spec: JSONObject, status: JSONObject = [:]) -> JSONValue {
         ["metadata": printedMetadata("web"), "spec": .object(spec), "status": .object(status)]
     }
 
     static let services: [PrintCase] = [
-        PrintCase("cluster IP", service(["type": "ClusterIP", "clusterIP": "10.43.0.10", "clusterIPs": ["10.43.0.10"],
+        PrintCase("cluster IP", makeService(["type": "ClusterIP", "clusterIP": "10.43.0.10", "clusterIPs": ["10.43.0.10"],
                                          "ports": [["port": 53, "protocol": "UDP"], ["port": 53, "protocol": "TCP"]],
                                          "selector": ["k8s-app": "dns"]]),
                   ["web", "ClusterIP", "10.43.0.10", "<none>", "53/UDP,53/TCP", "10m", "k8s-app=dns"]),
-        PrintCase("node port", service(["type": "NodePort", "clusterIPs": ["10.43.12.4"],
+        PrintCase("node port", makeService(["type": "NodePort", "clusterIPs": ["10.43.12.4"],
                                         "ports": [["port": 80, "nodePort": 30080, "protocol": "TCP"]],
                                         "selector": ["app": "web"]]),
                   ["web", "NodePort", "10.43.12.4", "<none>", "80:30080/TCP", "10m", "app=web"]),
-        PrintCase("headless without ports or selector", service(["type": "ClusterIP", "clusterIP": "None", "clusterIPs": ["None"]]),
+        PrintCase("headless without ports or selector", makeService(["type": "ClusterIP", "clusterIP": "None", "clusterIPs": ["None"]]),
                   ["web", "ClusterIP", "None", "<none>", "<none>", "10m", "<none>"]),
-        PrintCase("cluster IP with external IPs", service(["type": "ClusterIP", "clusterIPs": ["10.43.0.5"],
+        PrintCase("cluster IP with external IPs", makeService(["type": "ClusterIP", "clusterIPs": ["10.43.0.5"],
                                                           "externalIPs": ["192.0.2.1", "192.0.2.2"],
                                                           "ports": [["port": 443, "protocol": "TCP"]]]),
                   ["web", "ClusterIP", "10.43.0.5", "192.0.2.1,192.0.2.2", "443/TCP", "10m", "<none>"]),
-        PrintCase("load balancer still pending", service(["type": "LoadBalancer", "clusterIPs": ["10.43.0.6"],
+        PrintCase("load balancer still pending", makeService(["type": "LoadBalancer", "clusterIPs": ["10.43.0.6"],
                                                          "ports": [["port": 80, "nodePort": 31000, "protocol": "TCP"]]]),
                   ["web", "LoadBalancer", "10.43.0.6", "<pending>", "80:31000/TCP", "10m", "<none>"]),
         PrintCase("load balancer with addresses, unclipped",
-                  service(["type": "LoadBalancer", "clusterIPs": ["10.43.0.6"], "externalIPs": ["192.0.2.9"],
+                  makeService(["type": "LoadBalancer", "clusterIPs": ["10.43.0.6"], "externalIPs": ["192.0.2.9"],
                            "ports": [["port": 80, "nodePort": 31000, "protocol": "TCP"]]],
                           status: ["loadBalancer": ["ingress": [["hostname": "lb.example.com"], ["ip": "203.0.113.7"],
                                                                 ["ip": "203.0.113.7"]]]]),
                   ["web", "LoadBalancer", "10.43.0.6", "203.0.113.7,lb.example.com,192.0.2.9", "80:31000/TCP", "10m", "<none>"]),
-        PrintCase("external name", service(["type": "ExternalName", "externalName": "db.example.com"]),
+        PrintCase("external name", makeService(["type": "ExternalName", "externalName": "db.example.com"]),
                   ["web", "ExternalName", "<none>", "db.example.com", "<none>", "10m", "<none>"]),
     ]
 
     @Test(arguments: services)
-    func service(_ testCase: PrintCase) { expectCells(ServicePrinter(), testCase) }
+    func serviceCells(_ testCase: PrintCase) { expectCells(ServicePrinter(), testCase) }
 
     static let endpoints: [PrintCase] = [
         PrintCase("no subsets", ["metadata": printedMetadata("web")], ["web", "<none>", "10m"]),
@@ -57,7 +57,7 @@ import Testing
     ]
 
     @Test(arguments: endpoints)
-    func endpoints(_ testCase: PrintCase) { expectCells(EndpointsPrinter(), testCase) }
+    func endpointsCells(_ testCase: PrintCase) { expectCells(EndpointsPrinter(), testCase) }
 
     static let slices: [PrintCase] = [
         PrintCase("ports and addresses",
@@ -70,27 +70,27 @@ import Testing
     ]
 
     @Test(arguments: slices)
-    func endpointSlice(_ testCase: PrintCase) { expectCells(EndpointSlicePrinter(), testCase) }
+    func endpointSliceCells(_ testCase: PrintCase) { expectCells(EndpointSlicePrinter(), testCase) }
 
-    static func ingress(rules: [JSONValue], tls: Bool = false, status: JSONValue = [:]) -> JSONValue {
+    static func makeIngress(rules: [JSONValue], tls: Bool = false, status: JSONValue = [:]) -> JSONValue {
         var spec: JSONObject = ["ingressClassName": "skiff", "rules": .array(rules)]
         if tls { spec["tls"] = [["hosts": ["a.example.com"], "secretName": "tls"]] }
         return ["metadata": printedMetadata("site"), "spec": .object(spec), "status": status]
     }
 
     static let ingresses: [PrintCase] = [
-        PrintCase("hosts and TLS", ingress(rules: [["host": "a.example.com"], ["host": "b.example.com"]], tls: true,
+        PrintCase("hosts and TLS", makeIngress(rules: [["host": "a.example.com"], ["host": "b.example.com"]], tls: true,
                                            status: ["loadBalancer": ["ingress": [["ip": "192.0.2.10"]]]]),
                   ["site", "skiff", "a.example.com,b.example.com", "192.0.2.10", "80, 443", "10m"]),
-        PrintCase("no hosts", ingress(rules: [["http": ["paths": []]]]),
+        PrintCase("no hosts", makeIngress(rules: [["http": ["paths": []]]]),
                   ["site", "skiff", "*", "", "80", "10m"]),
         PrintCase("more hosts than shown",
-                  ingress(rules: [["host": "a"], [:], ["host": "b"], ["host": "c"], ["host": "d"], ["host": "e"]]),
+                  makeIngress(rules: [["host": "a"], [:], ["host": "b"], ["host": "c"], ["host": "d"], ["host": "e"]]),
                   ["site", "skiff", "a,b,c + 3 more...", "", "80", "10m"]),
     ]
 
     @Test(arguments: ingresses)
-    func ingress(_ testCase: PrintCase) { expectCells(IngressPrinter(), testCase) }
+    func ingressCells(_ testCase: PrintCase) { expectCells(IngressPrinter(), testCase) }
 
     @Test func ingressWithoutClass() {
         let cells = IngressPrinter().cells(for: ["metadata": printedMetadata("site"), "spec": [:]], now: printingNow)

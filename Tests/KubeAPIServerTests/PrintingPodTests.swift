@@ -51,7 +51,7 @@ private enum PodFixture {
 }
 
 @Suite struct PrintingPodTests {
-    typealias F = PodFixture
+    fileprivate typealias F = PodFixture
 
     /// The first five cells (NAME, READY, STATUS, RESTARTS, AGE) of pods in many states.
     static let statusCases: [PrintCase] = [

@@ -62,8 +62,12 @@ import Testing
         #expect(cells.contains("odd"))
     }
 
-    @Test(arguments: [("rbac.authorization.k8s.io", "roles"), ("rbac.authorization.k8s.io", "clusterroles"),
-                      ("", "limitranges"), ("apiextensions.k8s.io", "customresourcedefinitions")])
+    static let defaultPrinted: [(group: String, plural: String)] = [
+        ("rbac.authorization.k8s.io", "roles"), ("rbac.authorization.k8s.io", "clusterroles"), ("", "limitranges"),
+        ("apiextensions.k8s.io", "customresourcedefinitions"),
+    ]
+
+    @Test(arguments: defaultPrinted)
     func upstreamDefaultColumnsStayDefault(group: String, plural: String) {
         #expect(BuiltinPrinters.all.printer(group: group, plural: plural) is DefaultTablePrinter)
     }

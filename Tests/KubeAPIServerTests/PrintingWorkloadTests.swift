@@ -30,7 +30,7 @@ private let nginxTemplate: JSONValue = [
     ]
 
     @Test(arguments: deployments)
-    func deployment(_ testCase: PrintCase) { expectCells(DeploymentPrinter(), testCase) }
+    func deploymentCells(_ testCase: PrintCase) { expectCells(DeploymentPrinter(), testCase) }
 
     @Test func replicaSet() {
         expectCells(ReplicaSetPrinter(), PrintCase(
@@ -70,37 +70,37 @@ private let nginxTemplate: JSONValue = [
              "app=agent"]))
     }
 
-    static func job(_ spec: JSONObject, _ status: JSONObject, metadata: JSONObject = [:]) -> JSONValue {
+    static func makeJob(_ spec: JSONObject, _ status: JSONObject, metadata: JSONObject = [:]) -> JSONValue {
         var jobSpec: JSONObject = ["template": nginxTemplate, "selector": ["matchLabels": ["batch.kubernetes.io/job-name": "pi"]]]
         for (key, value) in spec { jobSpec[key] = value }
         return ["metadata": printedMetadata("pi", age: 600, metadata), "spec": .object(jobSpec), "status": .object(status)]
     }
 
     static let jobs: [PrintCase] = [
-        PrintCase("running with completions", job(["completions": 3, "parallelism": 1],
+        PrintCase("running with completions", makeJob(["completions": 3, "parallelism": 1],
                                                   ["startTime": printedAgo(200), "succeeded": 1, "active": 1]),
                   ["pi", "Running", "1/3", "3m20s", "10m", "nginx,log", "nginx:1.25,busybox", "batch.kubernetes.io/job-name=pi"]),
-        PrintCase("complete", job(["completions": 1, "parallelism": 1],
+        PrintCase("complete", makeJob(["completions": 1, "parallelism": 1],
                                   ["startTime": printedAgo(300), "completionTime": printedAgo(255), "succeeded": 1,
                                    "conditions": [["type": "SuccessCriteriaMet", "status": "True"],
                                                   ["type": "Complete", "status": "True"]]]),
                   ["pi", "Complete", "1/1", "45s", "10m", "nginx,log", "nginx:1.25,busybox", "batch.kubernetes.io/job-name=pi"]),
-        PrintCase("failed", job(["completions": 1, "parallelism": 1],
+        PrintCase("failed", makeJob(["completions": 1, "parallelism": 1],
                                 ["startTime": printedAgo(300), "failed": 7,
                                  "conditions": [["type": "FailureTarget", "status": "True"], ["type": "Failed", "status": "True"]]]),
                   ["pi", "Failed", "0/1", "5m", "10m", "nginx,log", "nginx:1.25,busybox", "batch.kubernetes.io/job-name=pi"]),
-        PrintCase("work queue with parallel workers", job(["parallelism": 3], ["startTime": printedAgo(30)]),
+        PrintCase("work queue with parallel workers", makeJob(["parallelism": 3], ["startTime": printedAgo(30)]),
                   ["pi", "Running", "0/1 of 3", "30s", "10m", "nginx,log", "nginx:1.25,busybox", "batch.kubernetes.io/job-name=pi"]),
-        PrintCase("suspended before starting", job(["completions": 2, "suspend": true],
+        PrintCase("suspended before starting", makeJob(["completions": 2, "suspend": true],
                                                    ["conditions": [["type": "Suspended", "status": "True"]]]),
                   ["pi", "Suspended", "0/2", "", "10m", "nginx,log", "nginx:1.25,busybox", "batch.kubernetes.io/job-name=pi"]),
-        PrintCase("being deleted", job(["completions": 1], ["startTime": printedAgo(10)],
+        PrintCase("being deleted", makeJob(["completions": 1], ["startTime": printedAgo(10)],
                                        metadata: ["deletionTimestamp": printedAgo(1)]),
                   ["pi", "Terminating", "0/1", "10s", "10m", "nginx,log", "nginx:1.25,busybox", "batch.kubernetes.io/job-name=pi"]),
     ]
 
     @Test(arguments: jobs)
-    func job(_ testCase: PrintCase) { expectCells(JobPrinter(), testCase) }
+    func jobCells(_ testCase: PrintCase) { expectCells(JobPrinter(), testCase) }
 
     static let cronJobs: [PrintCase] = [
         PrintCase("scheduled before",
@@ -118,7 +118,7 @@ private let nginxTemplate: JSONValue = [
     ]
 
     @Test(arguments: cronJobs)
-    func cronJob(_ testCase: PrintCase) { expectCells(CronJobPrinter(), testCase) }
+    func cronJobCells(_ testCase: PrintCase) { expectCells(CronJobPrinter(), testCase) }
 
     @Test func podTemplate() {
         expectCells(PodTemplatePrinter(), PrintCase(

@@ -29,9 +29,10 @@ def free_port() -> int:
 class SkiffServer:
     """One server process with its data directory; can be stopped, killed and restarted."""
 
-    def __init__(self, data_dir: Path, port: int):
+    def __init__(self, data_dir: Path, port: int, extra_args=()):
         self.data_dir = data_dir
         self.port = port
+        self.extra_args = list(extra_args)
         self.process = None
         self.log = open(data_dir / "server.log", "ab")
 
@@ -47,7 +48,7 @@ class SkiffServer:
         self.process = subprocess.Popen(
             [SKIFF, "server", "--data-dir", str(self.data_dir), "--https-port", str(self.port),
              "--bind-address", "127.0.0.1", "--disable-agent",
-             "--token-auth-file", str(self.data_dir / "tokens.csv")],
+             "--token-auth-file", str(self.data_dir / "tokens.csv"), *self.extra_args],
             stdout=self.log, stderr=subprocess.STDOUT)
         deadline = time.time() + timeout
         context = ssl._create_unverified_context()
@@ -86,15 +87,36 @@ class SkiffServer:
         return text[-3000:]
 
 
-@pytest.fixture(scope="session")
-def server():
+def make_server(*extra_args) -> SkiffServer:
     data_dir = Path(tempfile.mkdtemp(prefix="skiff-e2e-"))
     (data_dir / "tokens.csv").write_text('e2e-token,e2e-user,1001,"system:masters"\n')
-    instance = SkiffServer(data_dir, free_port())
+    return SkiffServer(data_dir, free_port(), extra_args)
+
+
+@pytest.fixture(scope="session")
+def server():
+    instance = make_server()
     instance.start()
     yield instance
     instance.stop()
-    shutil.rmtree(data_dir, ignore_errors=True)
+    shutil.rmtree(instance.data_dir, ignore_errors=True)
+
+
+@pytest.fixture
+def private_server(request):
+    """A server of the test's own, for tests that restart, kill or reconfigure it."""
+    instances = []
+
+    def start(*extra_args):
+        instance = make_server(*extra_args)
+        instance.start()
+        instances.append(instance)
+        return instance
+
+    yield start
+    for instance in instances:
+        instance.stop()
+        shutil.rmtree(instance.data_dir, ignore_errors=True)
 
 
 class Kubectl:
@@ -121,16 +143,20 @@ def kubectl(server):
     return Kubectl(server)
 
 
+def python_client(server: SkiffServer):
+    from kubernetes import config
+    return config.new_client_from_config(config_file=server.kubeconfig)
+
+
 @pytest.fixture
 def namespace(kubectl, request):
     """A fresh namespace per test, so tests do not see each other's objects."""
     name = "t-" + request.node.name.lower().replace("_", "-")[:40].strip("-") + "-" + str(int(time.time() * 1000) % 100000)
-    kubectl("create", "namespace", name)
+    kubectl("apply", "-f", "-", input=f"apiVersion: v1\nkind: Namespace\nmetadata:\n  name: {name}\n")
     yield name
 
 
 @pytest.fixture
 def api(server):
     """The official Python client, configured from the admin kubeconfig."""
-    from kubernetes import client, config
-    return config.new_client_from_config(config_file=server.kubeconfig)
+    return python_client(server)

@@ -70,12 +70,20 @@ public final class HTTPServer: Sendable {
         }
         logger.info("listening", metadata: ["address": "\(host):\(port)", "tls": "\(tlsContext != nil)"])
 
-        try await withThrowingDiscardingTaskGroup { group in
-            try await server.executeThenClose { inbound in
-                for try await connection in inbound {
-                    group.addTask { await self.serve(connection) }
+        // Cancelling run() closes the listening socket, which ends the accept loop; open
+        // connections are child tasks and are cancelled with the group.
+        let listener = server.channel
+        try await withTaskCancellationHandler {
+            try await withThrowingDiscardingTaskGroup { group in
+                try await server.executeThenClose { inbound in
+                    for try await connection in inbound {
+                        group.addTask { await self.serve(connection) }
+                    }
                 }
+                group.cancelAll()
             }
+        } onCancel: {
+            listener.close(promise: nil)
         }
     }
 
@@ -153,9 +161,12 @@ public final class HTTPServer: Sendable {
             try await outbound.write(.head(HTTPResponseHead(version: request.version, status: response.status, headers: headers)))
             let writer = ChunkWriter(outbound: outbound, allocator: channel.allocator)
             // The stream ends when the producer finishes or the client closes the connection.
+            // An AsyncStream (unlike a future) stops waiting when its task is cancelled.
+            let (closed, closedContinuation) = AsyncStream<Void>.makeStream()
+            channel.closeFuture.whenComplete { _ in closedContinuation.finish() }
             await withTaskGroup(of: Void.self) { group in
                 group.addTask { try? await produce(writer) }
-                group.addTask { try? await channel.closeFuture.get() }
+                group.addTask { for await _ in closed {} }
                 await group.next()
                 group.cancelAll()
             }

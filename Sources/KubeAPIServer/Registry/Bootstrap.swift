@@ -29,6 +29,8 @@ struct Bootstrap {
     func ensure(group: String, plural: String, namespace: String?, object: JSONValue) async throws {
         guard let resource = registry.resource(group: group, version: "v1", plural: plural) else { return }
         let name = object[path: ["metadata", "name"]]?.stringValue ?? ""
+        let keys = StorageKeys(group: group, plural: plural, namespaced: namespace != nil)
+        if try await context.store.get(keys.key(namespace: namespace, name: name)) != nil { return }
         var path = group.isEmpty ? "/api/v1" : "/apis/\(group)/v1"
         if let namespace { path += "/namespaces/\(namespace)" }
         path += "/\(plural)"

@@ -82,8 +82,8 @@ struct OpenAPISchemas: Sendable {
         }
         if let additional = compact["addl"]?.objectValue {
             // Go map values are never pointers, so string values default to ""; kube-openapi
-            // leaves struct values (Quantity…) without a default.
-            let zero: JSONValue? = additional["t"]?.stringValue == "string" ? "" : nil
+            // leaves struct and byte-slice values (Quantity, binaryData) without one.
+            let zero: JSONValue? = additional["t"]?.stringValue == "string" && additional["f"] == nil ? "" : nil
             schema["additionalProperties"] = .object(convert(additional, inferredDefault: zero))
         }
         if let properties = compact["p"]?.objectValue {

@@ -1,34 +1,54 @@
 import KubeModel
 
-/// Pods: status starts Pending, generation counts spec changes, and the field selectors
-/// kubelets and schedulers use.
+/// Pods: upstream's defaults (SetObjectDefaults_Pod plus what the Priority admission plugin
+/// resolves without a class), status Pending with the QoS class on create, ValidatePodCreate
+/// and ValidatePodUpdate, and the field selectors kubelets and schedulers use.
 struct PodStrategy: ResourceStrategy {
     typealias Object = CoreV1.Pod
     var tracksGeneration: Bool { true }
 
-    func prepareForCreate(_ pod: inout CoreV1.Pod) {
-        pod.status = CoreV1.PodStatus(phase: "Pending", qosClass: nil)
+    func applyDefaults(_ pod: inout CoreV1.Pod) {
+        PodSpecDefaults.apply(&pod.spec)
+        PodSpecDefaults.applyPodOnly(&pod.spec)
+        // v1 keeps the singular addresses in step with the lists (the list wins).
+        if let first = pod.status.podIPs?.first {
+            pod.status.podIP = first.ip
+        } else if let ip = pod.status.podIP, !ip.isEmpty {
+            pod.status.podIPs = [CoreV1.PodIP(ip: ip)]
+        }
+        if let first = pod.status.hostIPs?.first {
+            pod.status.hostIP = first.ip
+        } else if let ip = pod.status.hostIP, !ip.isEmpty {
+            pod.status.hostIPs = [CoreV1.HostIP(ip: ip)]
+        }
     }
 
-    func prepareForUpdate(_ pod: inout CoreV1.Pod, old: CoreV1.Pod) {
-        pod.status = old.status
+    func prepareForCreate(_ pod: inout CoreV1.Pod) {
+        // Upstream defaults while decoding, before this step, so the QoS class sees the
+        // requests that default from limits.
+        applyDefaults(&pod)
+        var status = CoreV1.PodStatus(phase: "Pending", qosClass: PodQOS.compute(pod.spec))
+        if !(pod.spec.schedulingGates ?? []).isEmpty {
+            status.conditions = [CoreV1.PodCondition(message: "Scheduling is blocked due to non-empty scheduling gates",
+                                                     reason: "SchedulingGated", type: "PodScheduled", status: "False")]
+        }
+        pod.status = status
     }
 
     func validate(_ pod: CoreV1.Pod) -> [FieldError] {
-        var errors: [FieldError] = []
-        if pod.spec.containers.isEmpty { errors.append(.required(FieldPath("spec", "containers"))) }
-        for (index, container) in pod.spec.containers.enumerated() {
-            let path = FieldPath("spec", "containers").index(index)
-            if container.name.isEmpty {
-                errors.append(.required(path.child("name")))
-            } else {
-                for message in Validation.isDNS1123Label(container.name) {
-                    errors.append(.invalid(path.child("name"), .string(container.name), message))
-                }
-            }
-            if (container.image ?? "").isEmpty { errors.append(.required(path.child("image"))) }
+        let specPath = FieldPath("spec")
+        var errors = PodSpecValidator(isPod: true).validate(pod.spec, path: specPath)
+        if !(pod.spec.ephemeralContainers ?? []).isEmpty {
+            errors.append(.forbidden(specPath.child("ephemeralContainers"), "cannot be set on create"))
+        }
+        if !(pod.spec.nodeName ?? "").isEmpty, !(pod.spec.schedulingGates ?? []).isEmpty {
+            errors.append(.forbidden(specPath.child("nodeName"), "cannot be set until all schedulingGates have been cleared"))
         }
         return errors
+    }
+
+    func validateUpdate(_ pod: CoreV1.Pod, old: CoreV1.Pod) -> [FieldError] {
+        PodSpecValidator(isPod: true).validate(pod.spec, path: FieldPath("spec")) + PodUpdateValidation.validate(pod, old: old)
     }
 
     func selectableFields(_ pod: CoreV1.Pod) -> [String: String] {
