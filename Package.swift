@@ -68,6 +68,9 @@ let package = Package(
             ]
         ),
 
+        // Benchmarks (bench/): helpers that need the libraries directly; run through bench/*/run.sh.
+        .executableTarget(name: "skiff-bench", dependencies: ["KubeStore"], path: "bench/Sources/SkiffBench"),
+
         .testTarget(name: "KubeModelTests", dependencies: ["KubeModel", "KubeModelGenerator"]),
         .testTarget(name: "KubeStoreTests", dependencies: ["KubeStore"]),
         .testTarget(name: "KubeAPIServerTests", dependencies: ["KubeAPIServer", "KubeStore", "KubeModel", "KubeClient"]),

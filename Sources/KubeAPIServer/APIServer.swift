@@ -3,7 +3,6 @@ import KubeClient
 import KubeModel
 import KubeStore
 import Logging
-import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
 import NIOSSL
@@ -30,11 +29,9 @@ public final class APIServer: Sendable {
 
     public let configuration: Configuration
     public let pki: ClusterPKI
-    public let registry: ResourceRegistry
-    let context: ServerContext
+    public let core: APIServerCore
     let http: HTTPServer
     let logger: Logger
-    private let ready = NIOLockedValueBox(false)
 
     public init(configuration: Configuration, store: any Store, eventLoopGroup: MultiThreadedEventLoopGroup,
                 logger: Logger, now: @escaping @Sendable () -> Date = { Date() }) throws {
@@ -46,22 +43,12 @@ public final class APIServer: Sendable {
         if configuration.bindAddress != "0.0.0.0", configuration.bindAddress != "::" { addresses.append(configuration.bindAddress) }
         pki = try ClusterPKI.loadOrCreate(directory: configuration.dataDirectory + "/tls", hostnames: hostnames, addresses: addresses)
 
-        let allocator = ServiceAllocator(store: store)
-        var context = ServerContext(store: store, now: now)
-        context.admission = AdmissionChain([NamespaceLifecycle(store: store), allocator])
-        context.tables = BuiltinPrinters.all
-        self.context = context
-        registry = BuiltinResources.registry(context: context, strategies: BuiltinStrategies.all)
-
         var tokens: [String: UserInfo] = [:]
         if let tokenFile = configuration.tokenFile { tokens = try Authenticator.loadTokenFile(tokenFile) }
-        let tlsConfiguration = try Self.tlsConfiguration(pki)
         let advertised = configuration.bindAddress == "0.0.0.0" ? "127.0.0.1" : configuration.bindAddress
-        let router = APIRouter(
-            registry: registry, authenticator: Authenticator(tokens: tokens),
-            discovery: DiscoveryDocuments(registry: registry, serverAddress: "\(advertised):\(configuration.port)"),
-            openAPI: OpenAPIDocuments(registry: registry), version: Self.versionInfo, readiness: { [ready] in ready.withLockedValue { $0 } },
-            logger: logger)
+        core = APIServerCore(store: store, tokens: tokens, serverAddress: "\(advertised):\(configuration.port)", logger: logger, now: now)
+        let router = core.router
+        let tlsConfiguration = try Self.tlsConfiguration(pki)
         http = HTTPServer(host: configuration.bindAddress, port: configuration.port,
                           tlsContext: try NIOSSLContext(configuration: tlsConfiguration),
                           maximumBodyBytes: configuration.maximumRequestBytes, eventLoopGroup: eventLoopGroup, logger: logger) { request, info in
@@ -93,8 +80,7 @@ public final class APIServer: Sendable {
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await self.http.run() }
             _ = try await self.http.waitUntilListening()
-            try await Bootstrap(context: self.context, registry: self.registry, logger: self.logger).run()
-            self.ready.withLockedValue { $0 = true }
+            try await self.core.bootstrap()
             try await group.next()
             group.cancelAll()
         }

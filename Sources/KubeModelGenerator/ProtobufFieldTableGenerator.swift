@@ -75,7 +75,7 @@ public struct ProtobufFieldTableGenerator {
     }
 
     /// `k8s.io.api.core.v1` + `Pod` → `io.k8s.api.core.v1.Pod` (the OpenAPI definition name).
-    static func definitionName(package: String, name: String) -> String {
+    public static func definitionName(package: String, name: String) -> String {
         var parts = package.split(separator: ".").map(String.init)
         if parts.count >= 2, parts[0] == "k8s", parts[1] == "io" { parts.swapAt(0, 1) }
         let prefix = parts.joined(separator: ".").replacingOccurrences(of: "apiextensions_apiserver", with: "apiextensions-apiserver")

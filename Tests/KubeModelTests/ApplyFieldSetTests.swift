@@ -12,7 +12,7 @@ func applyTestJSON(_ text: String, sourceLocation: SourceLocation = #_sourceLoca
     }
 }
 
-let deploymentSchema = SchemaCatalog.definitions["io.k8s.api.apps.v1.Deployment"]!
+let applyTestDeploymentSchema = SchemaCatalog.definitions["io.k8s.api.apps.v1.Deployment"]!
 
 @Suite("Apply: field sets and FieldsV1")
 struct ApplyFieldSetTests {
@@ -102,7 +102,7 @@ struct ApplyFieldSetTests {
                "template":{"metadata":{"labels":{"app":"nginx"}},
                  "spec":{"containers":[{"name":"nginx","image":"nginx:1.25","args":["-g","daemon off;"],"ports":[{"containerPort":80}],"resources":{}}]}}}}
             """#)
-        let set = try FieldSet(of: deployment, schema: deploymentSchema)
+        let set = try FieldSet(of: deployment, schema: applyTestDeploymentSchema)
         // The selector is an atomic map, args an atomic list, and the port's missing protocol
         // takes its default in the key, as upstream does.
         #expect(set.fieldsV1JSON == #"{"f:apiVersion":{},"f:kind":{},"f:metadata":{"f:finalizers":{"v:\"example.com/a\"":{}},"f:labels":{"f:app":{}},"f:name":{}},"f:spec":{"f:replicas":{},"f:selector":{},"f:template":{"f:metadata":{"f:labels":{"f:app":{}}},"f:spec":{"f:containers":{"k:{\"name\":\"nginx\"}":{".":{},"f:args":{},"f:image":{},"f:name":{},"f:ports":{"k:{\"containerPort\":80,\"protocol\":\"TCP\"}":{".":{},"f:containerPort":{}}},"f:resources":{}}}}}}}"#)

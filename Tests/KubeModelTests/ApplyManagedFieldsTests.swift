@@ -24,11 +24,11 @@ private func apply(
 ) throws -> JSONValue {
     try ManagedFields.apply(
         live: live, config: config, manager: manager, force: force, apiVersion: "apps/v1", time: time,
-        schema: deploymentSchema, ignoredFields: ignored)
+        schema: applyTestDeploymentSchema, ignoredFields: ignored)
 }
 
 private func update(_ new: JSONValue, from live: JSONValue?, as manager: String, at time: String = t1) -> JSONValue {
-    ManagedFields.applyUpdate(live: live, new: new, manager: manager, apiVersion: "apps/v1", time: time, schema: deploymentSchema)
+    ManagedFields.applyUpdate(live: live, new: new, manager: manager, apiVersion: "apps/v1", time: time, schema: applyTestDeploymentSchema)
 }
 
 /// Each manager's fields as FieldsV1 text, keyed "manager/operation".
@@ -311,6 +311,38 @@ struct ApplyManagedFieldsTests {
         }
     }
 
+    @Test func portsMatchTheServerDefaultedProtocol() throws {
+        let created = try apply(deployment(), to: nil, as: "kubectl")
+        // The server defaults the protocol the configuration left out; the item keeps its key.
+        var container = created["spec"]?["template"]?["spec"]?["containers"]?.arrayValue?.first ?? .null
+        container["ports"] = [["containerPort": 80, "protocol": "TCP"]]
+        let live = setting([container], at: ["spec", "template", "spec", "containers"], in: created)
+        let reapplied = try apply(deployment(), to: live, as: "kubectl", at: t2)
+        #expect(reapplied == live)
+    }
+
+    @Test func statusSubresourceManagersAreTheirOwn() throws {
+        let statusOnly = FieldSet([FieldSetPath(fields: "spec")])
+        func applyStatus(_ replicas: Int64, as manager: String, to live: JSONValue, force: Bool = false) throws -> JSONValue {
+            let config = applyTestJSON(#"{"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"nginx"},"status":{"replicas":\#(replicas)}}"#)
+            return try ManagedFields.apply(
+                live: live, config: config, manager: manager, force: force, apiVersion: "apps/v1", time: t2,
+                schema: applyTestDeploymentSchema, ignoredFields: statusOnly, subresource: "status")
+        }
+        let created = try apply(deployment(), to: nil, as: "kubectl")
+        let reported = try applyStatus(3, as: "controller", to: created)
+        #expect(reported["status"]?["replicas"] == 3)
+        let entry = try #require(try ManagedFields.ownership(of: reported).first { $0.manager == "controller" })
+        #expect(entry.subresource == "status")
+        #expect(entry.json["subresource"] == "status")
+        #expect {
+            try applyStatus(4, as: "other", to: reported)
+        } throws: { error in
+            (error as? ApplyConflict)?.message
+                == #"Apply failed with 1 conflict: conflict with "controller" with subresource "status": .status.replicas"#
+        }
+    }
+
     @Test func oldestUpdatersMergeIntoAncientChanges() throws {
         var object = update(deployment(), from: nil, as: "creator", at: "2024-05-01T00:00:00Z")
         for index in 1...11 {
@@ -346,7 +378,7 @@ struct ApplyStructuredMergeTests {
     }
 
     @Test func comparisonRecordsContainersThatAppearOrGo() throws {
-        let schema = MergeSchema(deploymentSchema)
+        let schema = MergeSchema(applyTestDeploymentSchema)
         let old = applyTestJSON(#"{"spec":{"replicas":1,"paused":true}}"#)
         let new = applyTestJSON(#"{"spec":{"replicas":2,"strategy":{"rollingUpdate":{"maxSurge":1}}}}"#)
         let comparison = try StructuredComparison(from: old, to: new, schema: schema)

@@ -19,15 +19,15 @@ struct PatchJSONEqualityTests {
 
     @Test(arguments: cases)
     func compares(_ left: String, _ right: String, _ equal: Bool) throws {
-        let leftValue = try parseJSON(left)
-        let rightValue = try parseJSON(right)
+        let leftValue = try parsePatchJSON(left)
+        let rightValue = try parsePatchJSON(right)
         #expect(leftValue.isSemanticallyEqual(to: rightValue) == equal)
         #expect(rightValue.isSemanticallyEqual(to: leftValue) == equal)
     }
 
     @Test("Duplicates are dropped after their first appearance")
     func deduplicates() throws {
-        let values = try #require(parseJSON(#"["b",1,"a",1.0,"b"]"#).arrayValue)
+        let values = try #require(parsePatchJSON(#"["b",1,"a",1.0,"b"]"#).arrayValue)
         #expect(values.removingSemanticDuplicates() == ["b", 1, "a"])
     }
 }

@@ -115,8 +115,8 @@ struct PatchJSONPatchTests {
 
     @Test(arguments: appliedCases)
     func applies(_ testCase: PatchCase) throws {
-        let result = try JSONPatch.apply(parseJSON(testCase.patch), to: parseJSON(testCase.original))
-        expectSameJSON(result, try parseJSON(testCase.expected))
+        let result = try JSONPatch.apply(parsePatchJSON(testCase.patch), to: parsePatchJSON(testCase.original))
+        expectSameDocument(result, try parsePatchJSON(testCase.expected))
     }
 
     static let failureCases: [PatchFailureCase] = [
@@ -228,8 +228,8 @@ struct PatchJSONPatchTests {
 
     @Test(arguments: failureCases)
     func fails(_ testCase: PatchFailureCase) throws {
-        let patch = try parseJSON(testCase.patch)
-        let original = try parseJSON(testCase.original)
+        let patch = try parsePatchJSON(testCase.patch)
+        let original = try parsePatchJSON(testCase.original)
         let error = patchError { _ = try JSONPatch.apply(patch, to: original) }
         #expect(error?.kind == testCase.kind)
         #expect(error?.message.contains(testCase.message) == true, "message: \(error?.message ?? "none")")
@@ -256,7 +256,7 @@ struct PatchJSONPatchTests {
 
     @Test("JSON pointer lookup follows members and indices")
     func pointerLookup() throws {
-        let document = try parseJSON(#"{"foo":["bar","baz"],"":0,"a/b":1,"m~n":8,"k\"l":6}"#)
+        let document = try parsePatchJSON(#"{"foo":["bar","baz"],"":0,"a/b":1,"m~n":8,"k\"l":6}"#)
         #expect(try JSONPointer(parsing: "").value(in: document) == document)
         #expect(try JSONPointer(parsing: "/foo/0").value(in: document) == "bar")
         #expect(try JSONPointer(parsing: "/").value(in: document) == 0)
@@ -270,9 +270,9 @@ struct PatchJSONPatchTests {
 
     @Test("the input document is left untouched")
     func valueSemantics() throws {
-        let original = try parseJSON(#"{"spec":{"replicas":1}}"#)
+        let original = try parsePatchJSON(#"{"spec":{"replicas":1}}"#)
         let copy = original
-        _ = try JSONPatch.apply(try parseJSON(#"[{"op":"replace","path":"/spec/replicas","value":5}]"#), to: original)
+        _ = try JSONPatch.apply(try parsePatchJSON(#"[{"op":"replace","path":"/spec/replicas","value":5}]"#), to: original)
         #expect(original == copy)
     }
 }

@@ -38,27 +38,27 @@ struct PatchMergePatchTests {
 
     @Test(arguments: appliedCases)
     func applies(_ testCase: PatchCase) throws {
-        let result = MergePatch.apply(try parseJSON(testCase.patch), to: try parseJSON(testCase.original))
-        expectSameJSON(result, try parseJSON(testCase.expected))
+        let result = MergePatch.apply(try parsePatchJSON(testCase.patch), to: try parsePatchJSON(testCase.original))
+        expectSameDocument(result, try parsePatchJSON(testCase.expected))
     }
 
-    static let createdCases: [DiffCase] = [
-        DiffCase("nothing changed", original: #"{"a":1,"b":{"c":[1]}}"#, modified: #"{"a":1.0,"b":{"c":[1]}}"#, patch: #"{}"#),
-        DiffCase("member changed", original: #"{"a":1,"b":2}"#, modified: #"{"a":1,"b":3}"#, patch: #"{"b":3}"#),
-        DiffCase("member added and removed", original: #"{"a":1,"b":2}"#, modified: #"{"a":1,"c":3}"#, patch: #"{"b":null,"c":3}"#),
-        DiffCase("nested change", original: #"{"spec":{"replicas":1,"paused":true}}"#,
-                 modified: #"{"spec":{"replicas":2,"paused":true}}"#, patch: #"{"spec":{"replicas":2}}"#),
-        DiffCase("array changed wholesale", original: #"{"a":[1,2]}"#, modified: #"{"a":[2,1]}"#, patch: #"{"a":[2,1]}"#),
-        DiffCase("object replaced by scalar", original: #"{"a":{"b":1}}"#, modified: #"{"a":"x"}"#, patch: #"{"a":"x"}"#),
-        DiffCase("whole documents that are not objects", original: #"[1]"#, modified: #"[2]"#, patch: #"[2]"#),
+    static let createdCases: [PatchDiffCase] = [
+        PatchDiffCase("nothing changed", original: #"{"a":1,"b":{"c":[1]}}"#, modified: #"{"a":1.0,"b":{"c":[1]}}"#, patch: #"{}"#),
+        PatchDiffCase("member changed", original: #"{"a":1,"b":2}"#, modified: #"{"a":1,"b":3}"#, patch: #"{"b":3}"#),
+        PatchDiffCase("member added and removed", original: #"{"a":1,"b":2}"#, modified: #"{"a":1,"c":3}"#, patch: #"{"b":null,"c":3}"#),
+        PatchDiffCase("nested change", original: #"{"spec":{"replicas":1,"paused":true}}"#,
+                      modified: #"{"spec":{"replicas":2,"paused":true}}"#, patch: #"{"spec":{"replicas":2}}"#),
+        PatchDiffCase("array changed wholesale", original: #"{"a":[1,2]}"#, modified: #"{"a":[2,1]}"#, patch: #"{"a":[2,1]}"#),
+        PatchDiffCase("object replaced by scalar", original: #"{"a":{"b":1}}"#, modified: #"{"a":"x"}"#, patch: #"{"a":"x"}"#),
+        PatchDiffCase("whole documents that are not objects", original: #"[1]"#, modified: #"[2]"#, patch: #"[2]"#),
     ]
 
     @Test(arguments: createdCases)
-    func creates(_ testCase: DiffCase) throws {
-        let original = try parseJSON(testCase.original)
-        let modified = try parseJSON(testCase.modified)
+    func creates(_ testCase: PatchDiffCase) throws {
+        let original = try parsePatchJSON(testCase.original)
+        let modified = try parsePatchJSON(testCase.modified)
         let patch = MergePatch.create(from: original, to: modified)
-        expectSameJSON(patch, try parseJSON(testCase.patch))
-        expectSameJSON(MergePatch.apply(patch, to: original), modified)
+        expectSameDocument(patch, try parsePatchJSON(testCase.patch))
+        expectSameDocument(MergePatch.apply(patch, to: original), modified)
     }
 }

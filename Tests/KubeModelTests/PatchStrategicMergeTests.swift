@@ -12,85 +12,85 @@ private let serviceDefinition = "io.k8s.api.core.v1.Service"
 struct PatchStrategicMergeTests {
     static let listCases: [PatchCase] = [
         PatchCase("containers merge by name",
-                  original: deployment(podSpec: #""containers":[{"name":"web","image":"nginx:1.0","ports":[{"containerPort":80}]},{"name":"log","image":"busybox"}]"#),
-                  patch: deployment(podSpec: #""containers":[{"name":"web","image":"nginx:1.1"}]"#),
-                  expected: deployment(podSpec: #""containers":[{"name":"web","image":"nginx:1.1","ports":[{"containerPort":80}]},{"name":"log","image":"busybox"}]"#)),
+                  original: deploymentJSON(podSpec: #""containers":[{"name":"web","image":"nginx:1.0","ports":[{"containerPort":80}]},{"name":"log","image":"busybox"}]"#),
+                  patch: deploymentJSON(podSpec: #""containers":[{"name":"web","image":"nginx:1.1"}]"#),
+                  expected: deploymentJSON(podSpec: #""containers":[{"name":"web","image":"nginx:1.1","ports":[{"containerPort":80}]},{"name":"log","image":"busybox"}]"#)),
         PatchCase("upstream: a container new to the list comes first (kubectl patch docs)",
-                  original: deployment(podSpec: #""containers":[{"name":"patch-demo-ctr","image":"nginx"}]"#),
-                  patch: deployment(podSpec: #""containers":[{"name":"patch-demo-ctr-2","image":"redis"}]"#),
-                  expected: deployment(podSpec: #""containers":[{"name":"patch-demo-ctr-2","image":"redis"},{"name":"patch-demo-ctr","image":"nginx"}]"#)),
+                  original: deploymentJSON(podSpec: #""containers":[{"name":"patch-demo-ctr","image":"nginx"}]"#),
+                  patch: deploymentJSON(podSpec: #""containers":[{"name":"patch-demo-ctr-2","image":"redis"}]"#),
+                  expected: deploymentJSON(podSpec: #""containers":[{"name":"patch-demo-ctr-2","image":"redis"},{"name":"patch-demo-ctr","image":"nginx"}]"#)),
         PatchCase("env merges by name inside a merged container",
-                  original: deployment(podSpec: #""containers":[{"name":"web","env":[{"name":"A","value":"1"},{"name":"B","value":"2"}]}]"#),
-                  patch: deployment(podSpec: #""containers":[{"name":"web","env":[{"name":"B","value":"3"},{"name":"C","value":"4"}]}]"#),
-                  expected: deployment(podSpec: #""containers":[{"name":"web","env":[{"name":"A","value":"1"},{"name":"B","value":"3"},{"name":"C","value":"4"}]}]"#)),
+                  original: deploymentJSON(podSpec: #""containers":[{"name":"web","env":[{"name":"A","value":"1"},{"name":"B","value":"2"}]}]"#),
+                  patch: deploymentJSON(podSpec: #""containers":[{"name":"web","env":[{"name":"B","value":"3"},{"name":"C","value":"4"}]}]"#),
+                  expected: deploymentJSON(podSpec: #""containers":[{"name":"web","env":[{"name":"A","value":"1"},{"name":"B","value":"3"},{"name":"C","value":"4"}]}]"#)),
         PatchCase("an env var switches from value to valueFrom",
-                  original: deployment(podSpec: #""containers":[{"name":"web","env":[{"name":"B","value":"2"}]}]"#),
-                  patch: deployment(podSpec: #""containers":[{"name":"web","env":[{"name":"B","value":null,"valueFrom":{"fieldRef":{"fieldPath":"spec.nodeName"}}}]}]"#),
-                  expected: deployment(podSpec: #""containers":[{"name":"web","env":[{"name":"B","valueFrom":{"fieldRef":{"fieldPath":"spec.nodeName"}}}]}]"#)),
+                  original: deploymentJSON(podSpec: #""containers":[{"name":"web","env":[{"name":"B","value":"2"}]}]"#),
+                  patch: deploymentJSON(podSpec: #""containers":[{"name":"web","env":[{"name":"B","value":null,"valueFrom":{"fieldRef":{"fieldPath":"spec.nodeName"}}}]}]"#),
+                  expected: deploymentJSON(podSpec: #""containers":[{"name":"web","env":[{"name":"B","valueFrom":{"fieldRef":{"fieldPath":"spec.nodeName"}}}]}]"#)),
         PatchCase("ports merge by containerPort",
-                  original: deployment(podSpec: #""containers":[{"name":"web","ports":[{"containerPort":80,"protocol":"TCP"},{"containerPort":9090}]}]"#),
-                  patch: deployment(podSpec: #""containers":[{"name":"web","ports":[{"containerPort":80,"name":"http"}]}]"#),
-                  expected: deployment(podSpec: #""containers":[{"name":"web","ports":[{"containerPort":80,"protocol":"TCP","name":"http"},{"containerPort":9090}]}]"#)),
+                  original: deploymentJSON(podSpec: #""containers":[{"name":"web","ports":[{"containerPort":80,"protocol":"TCP"},{"containerPort":9090}]}]"#),
+                  patch: deploymentJSON(podSpec: #""containers":[{"name":"web","ports":[{"containerPort":80,"name":"http"}]}]"#),
+                  expected: deploymentJSON(podSpec: #""containers":[{"name":"web","ports":[{"containerPort":80,"protocol":"TCP","name":"http"},{"containerPort":9090}]}]"#)),
         PatchCase("volumeMounts merge by mountPath",
-                  original: deployment(podSpec: #""containers":[{"name":"web","volumeMounts":[{"mountPath":"/data","name":"data"}]}]"#),
-                  patch: deployment(podSpec: #""containers":[{"name":"web","volumeMounts":[{"mountPath":"/data","readOnly":true}]}]"#),
-                  expected: deployment(podSpec: #""containers":[{"name":"web","volumeMounts":[{"mountPath":"/data","name":"data","readOnly":true}]}]"#)),
+                  original: deploymentJSON(podSpec: #""containers":[{"name":"web","volumeMounts":[{"mountPath":"/data","name":"data"}]}]"#),
+                  patch: deploymentJSON(podSpec: #""containers":[{"name":"web","volumeMounts":[{"mountPath":"/data","readOnly":true}]}]"#),
+                  expected: deploymentJSON(podSpec: #""containers":[{"name":"web","volumeMounts":[{"mountPath":"/data","name":"data","readOnly":true}]}]"#)),
         PatchCase("initContainers and containers merge separately",
-                  original: deployment(podSpec: #""initContainers":[{"name":"init","image":"a"}],"containers":[{"name":"web","image":"b"}]"#),
-                  patch: deployment(podSpec: #""initContainers":[{"name":"init","image":"a2"}]"#),
-                  expected: deployment(podSpec: #""initContainers":[{"name":"init","image":"a2"}],"containers":[{"name":"web","image":"b"}]"#)),
+                  original: deploymentJSON(podSpec: #""initContainers":[{"name":"init","image":"a"}],"containers":[{"name":"web","image":"b"}]"#),
+                  patch: deploymentJSON(podSpec: #""initContainers":[{"name":"init","image":"a2"}]"#),
+                  expected: deploymentJSON(podSpec: #""initContainers":[{"name":"init","image":"a2"}],"containers":[{"name":"web","image":"b"}]"#)),
         PatchCase("resource limits merge as a map of quantities",
-                  original: deployment(podSpec: #""containers":[{"name":"web","resources":{"limits":{"cpu":"1"},"requests":{"cpu":"100m"}}}]"#),
-                  patch: deployment(podSpec: #""containers":[{"name":"web","resources":{"limits":{"memory":"1Gi"},"requests":null}}]"#),
-                  expected: deployment(podSpec: #""containers":[{"name":"web","resources":{"limits":{"cpu":"1","memory":"1Gi"}}}]"#)),
+                  original: deploymentJSON(podSpec: #""containers":[{"name":"web","resources":{"limits":{"cpu":"1"},"requests":{"cpu":"100m"}}}]"#),
+                  patch: deploymentJSON(podSpec: #""containers":[{"name":"web","resources":{"limits":{"memory":"1Gi"},"requests":null}}]"#),
+                  expected: deploymentJSON(podSpec: #""containers":[{"name":"web","resources":{"limits":{"cpu":"1","memory":"1Gi"}}}]"#)),
         PatchCase("volumes merge by name",
-                  original: deployment(podSpec: #""volumes":[{"name":"data","emptyDir":{}},{"name":"cfg","configMap":{"name":"c"}}]"#),
-                  patch: deployment(podSpec: #""volumes":[{"name":"cfg","configMap":{"name":"d"}}]"#),
-                  expected: deployment(podSpec: #""volumes":[{"name":"data","emptyDir":{}},{"name":"cfg","configMap":{"name":"d"}}]"#)),
+                  original: deploymentJSON(podSpec: #""volumes":[{"name":"data","emptyDir":{}},{"name":"cfg","configMap":{"name":"c"}}]"#),
+                  patch: deploymentJSON(podSpec: #""volumes":[{"name":"cfg","configMap":{"name":"d"}}]"#),
+                  expected: deploymentJSON(podSpec: #""volumes":[{"name":"data","emptyDir":{}},{"name":"cfg","configMap":{"name":"d"}}]"#)),
         PatchCase("upstream: without $retainKeys a volume keeps its old source too",
-                  original: deployment(podSpec: #""volumes":[{"name":"data","emptyDir":{}}]"#),
-                  patch: deployment(podSpec: #""volumes":[{"name":"data","hostPath":{"path":"/srv"}}]"#),
-                  expected: deployment(podSpec: #""volumes":[{"name":"data","emptyDir":{},"hostPath":{"path":"/srv"}}]"#)),
+                  original: deploymentJSON(podSpec: #""volumes":[{"name":"data","emptyDir":{}}]"#),
+                  patch: deploymentJSON(podSpec: #""volumes":[{"name":"data","hostPath":{"path":"/srv"}}]"#),
+                  expected: deploymentJSON(podSpec: #""volumes":[{"name":"data","emptyDir":{},"hostPath":{"path":"/srv"}}]"#)),
         PatchCase("imagePullSecrets merge by name",
-                  original: deployment(podSpec: #""imagePullSecrets":[{"name":"a"}]"#),
-                  patch: deployment(podSpec: #""imagePullSecrets":[{"name":"b"},{"name":"a"}]"#),
-                  expected: deployment(podSpec: #""imagePullSecrets":[{"name":"b"},{"name":"a"}]"#)),
+                  original: deploymentJSON(podSpec: #""imagePullSecrets":[{"name":"a"}]"#),
+                  patch: deploymentJSON(podSpec: #""imagePullSecrets":[{"name":"b"},{"name":"a"}]"#),
+                  expected: deploymentJSON(podSpec: #""imagePullSecrets":[{"name":"b"},{"name":"a"}]"#)),
         PatchCase("topologySpreadConstraints merge by topologyKey",
-                  original: deployment(podSpec: #""topologySpreadConstraints":[{"topologyKey":"zone","maxSkew":1,"whenUnsatisfiable":"DoNotSchedule"}]"#),
-                  patch: deployment(podSpec: #""topologySpreadConstraints":[{"topologyKey":"zone","maxSkew":2}]"#),
-                  expected: deployment(podSpec: #""topologySpreadConstraints":[{"topologyKey":"zone","maxSkew":2,"whenUnsatisfiable":"DoNotSchedule"}]"#)),
+                  original: deploymentJSON(podSpec: #""topologySpreadConstraints":[{"topologyKey":"zone","maxSkew":1,"whenUnsatisfiable":"DoNotSchedule"}]"#),
+                  patch: deploymentJSON(podSpec: #""topologySpreadConstraints":[{"topologyKey":"zone","maxSkew":2}]"#),
+                  expected: deploymentJSON(podSpec: #""topologySpreadConstraints":[{"topologyKey":"zone","maxSkew":2,"whenUnsatisfiable":"DoNotSchedule"}]"#)),
         PatchCase("tolerations have no merge strategy and are replaced",
-                  original: deployment(podSpec: #""tolerations":[{"key":"a","operator":"Exists"}]"#),
-                  patch: deployment(podSpec: #""tolerations":[{"key":"b","operator":"Exists","effect":"NoSchedule"}]"#),
-                  expected: deployment(podSpec: #""tolerations":[{"key":"b","operator":"Exists","effect":"NoSchedule"}]"#)),
+                  original: deploymentJSON(podSpec: #""tolerations":[{"key":"a","operator":"Exists"}]"#),
+                  patch: deploymentJSON(podSpec: #""tolerations":[{"key":"b","operator":"Exists","effect":"NoSchedule"}]"#),
+                  expected: deploymentJSON(podSpec: #""tolerations":[{"key":"b","operator":"Exists","effect":"NoSchedule"}]"#)),
         PatchCase("args are an atomic list of strings",
-                  original: deployment(podSpec: #""containers":[{"name":"web","args":["a","b"]}]"#),
-                  patch: deployment(podSpec: #""containers":[{"name":"web","args":["c"]}]"#),
-                  expected: deployment(podSpec: #""containers":[{"name":"web","args":["c"]}]"#)),
+                  original: deploymentJSON(podSpec: #""containers":[{"name":"web","args":["a","b"]}]"#),
+                  patch: deploymentJSON(podSpec: #""containers":[{"name":"web","args":["c"]}]"#),
+                  expected: deploymentJSON(podSpec: #""containers":[{"name":"web","args":["c"]}]"#)),
         PatchCase("upstream: the patch's order beats the server's",
-                  original: deployment(podSpec: #""containers":[{"name":"1"},{"name":"2","image":"b"},{"name":"3"}]"#),
-                  patch: deployment(podSpec: #""containers":[{"name":"3","image":"c"},{"name":"1","image":"a"},{"name":"2","args":["x"]}]"#),
-                  expected: deployment(podSpec: #""containers":[{"name":"3","image":"c"},{"name":"1","image":"a"},{"name":"2","image":"b","args":["x"]}]"#)),
+                  original: deploymentJSON(podSpec: #""containers":[{"name":"1"},{"name":"2","image":"b"},{"name":"3"}]"#),
+                  patch: deploymentJSON(podSpec: #""containers":[{"name":"3","image":"c"},{"name":"1","image":"a"},{"name":"2","args":["x"]}]"#),
+                  expected: deploymentJSON(podSpec: #""containers":[{"name":"3","image":"c"},{"name":"1","image":"a"},{"name":"2","image":"b","args":["x"]}]"#)),
         PatchCase("upstream: server-only items keep their place ahead of what followed them",
-                  original: deployment(podSpec: #""containers":[{"name":"1"},{"name":"2","image":"b"},{"name":"3"}]"#),
-                  patch: deployment(podSpec: #""containers":[{"name":"3","image":"c"},{"name":"1","image":"a"}]"#),
-                  expected: deployment(podSpec: #""containers":[{"name":"2","image":"b"},{"name":"3","image":"c"},{"name":"1","image":"a"}]"#)),
+                  original: deploymentJSON(podSpec: #""containers":[{"name":"1"},{"name":"2","image":"b"},{"name":"3"}]"#),
+                  patch: deploymentJSON(podSpec: #""containers":[{"name":"3","image":"c"},{"name":"1","image":"a"}]"#),
+                  expected: deploymentJSON(podSpec: #""containers":[{"name":"2","image":"b"},{"name":"3","image":"c"},{"name":"1","image":"a"}]"#)),
         PatchCase("upstream: $patch delete removes every duplicate",
-                  original: deployment(podSpec: #""containers":[{"name":"web","env":[{"name":"A"},{"name":"A"},{"name":"B","value":"x"},{"name":"C"},{"name":"C"}]}]"#),
-                  patch: deployment(podSpec: #""containers":[{"name":"web","env":[{"name":"A","$patch":"delete"},{"name":"C","$patch":"delete"}]}]"#),
-                  expected: deployment(podSpec: #""containers":[{"name":"web","env":[{"name":"B","value":"x"}]}]"#)),
+                  original: deploymentJSON(podSpec: #""containers":[{"name":"web","env":[{"name":"A"},{"name":"A"},{"name":"B","value":"x"},{"name":"C"},{"name":"C"}]}]"#),
+                  patch: deploymentJSON(podSpec: #""containers":[{"name":"web","env":[{"name":"A","$patch":"delete"},{"name":"C","$patch":"delete"}]}]"#),
+                  expected: deploymentJSON(podSpec: #""containers":[{"name":"web","env":[{"name":"B","value":"x"}]}]"#)),
         PatchCase("upstream: merging empty lists",
-                  original: deployment(podSpec: #""containers":[]"#),
-                  patch: deployment(podSpec: #""containers":[]"#),
-                  expected: deployment(podSpec: #""containers":[]"#)),
+                  original: deploymentJSON(podSpec: #""containers":[]"#),
+                  patch: deploymentJSON(podSpec: #""containers":[]"#),
+                  expected: deploymentJSON(podSpec: #""containers":[]"#)),
         PatchCase("a patch list merged into a missing list is taken, cleaned of directives and nulls",
-                  original: deployment(podSpec: #""restartPolicy":"Always""#),
-                  patch: deployment(podSpec: #""containers":[{"name":"a","$patch":"delete"},{"name":"b","env":[{"name":"X","value":null}]}]"#),
-                  expected: deployment(podSpec: #""restartPolicy":"Always","containers":[{"name":"b","env":[{"name":"X"}]}]"#)),
+                  original: deploymentJSON(podSpec: #""restartPolicy":"Always""#),
+                  patch: deploymentJSON(podSpec: #""containers":[{"name":"a","$patch":"delete"},{"name":"b","env":[{"name":"X","value":null}]}]"#),
+                  expected: deploymentJSON(podSpec: #""restartPolicy":"Always","containers":[{"name":"b","env":[{"name":"X"}]}]"#)),
         PatchCase("null removes a list",
-                  original: deployment(podSpec: #""containers":[{"name":"a"}],"volumes":[{"name":"v"}]"#),
-                  patch: deployment(podSpec: #""volumes":null"#),
-                  expected: deployment(podSpec: #""containers":[{"name":"a"}]"#)),
+                  original: deploymentJSON(podSpec: #""containers":[{"name":"a"}],"volumes":[{"name":"v"}]"#),
+                  patch: deploymentJSON(podSpec: #""volumes":null"#),
+                  expected: deploymentJSON(podSpec: #""containers":[{"name":"a"}]"#)),
     ]
 
     static let primitiveListCases: [PatchCase] = [
@@ -142,25 +142,25 @@ struct PatchStrategicMergeTests {
 
     static let directiveCases: [PatchCase] = [
         PatchCase("upstream: $patch replace on a list replaces it",
-                  original: deployment(podSpec: #""containers":[{"name":"a","image":"x"},{"name":"b"}]"#),
-                  patch: deployment(podSpec: #""containers":[{"$patch":"replace"},{"name":"only","image":"y"}]"#),
-                  expected: deployment(podSpec: #""containers":[{"name":"only","image":"y"}]"#)),
+                  original: deploymentJSON(podSpec: #""containers":[{"name":"a","image":"x"},{"name":"b"}]"#),
+                  patch: deploymentJSON(podSpec: #""containers":[{"$patch":"replace"},{"name":"only","image":"y"}]"#),
+                  expected: deploymentJSON(podSpec: #""containers":[{"name":"only","image":"y"}]"#)),
         PatchCase("upstream: $patch replace alone empties a list",
-                  original: deployment(podSpec: #""containers":[{"name":"a"},{"name":"b"}]"#),
-                  patch: deployment(podSpec: #""containers":[{"$patch":"replace"}]"#),
-                  expected: deployment(podSpec: #""containers":[]"#)),
+                  original: deploymentJSON(podSpec: #""containers":[{"name":"a"},{"name":"b"}]"#),
+                  patch: deploymentJSON(podSpec: #""containers":[{"$patch":"replace"}]"#),
+                  expected: deploymentJSON(podSpec: #""containers":[]"#)),
         PatchCase("upstream: $patch delete removes a list element by merge key",
-                  original: deployment(podSpec: #""containers":[{"name":"web"},{"name":"log"}]"#),
-                  patch: deployment(podSpec: #""containers":[{"name":"log","$patch":"delete"}]"#),
-                  expected: deployment(podSpec: #""containers":[{"name":"web"}]"#)),
+                  original: deploymentJSON(podSpec: #""containers":[{"name":"web"},{"name":"log"}]"#),
+                  patch: deploymentJSON(podSpec: #""containers":[{"name":"log","$patch":"delete"}]"#),
+                  expected: deploymentJSON(podSpec: #""containers":[{"name":"web"}]"#)),
         PatchCase("upstream: $patch delete on a map leaves it empty",
-                  original: deployment(podSpec: #""securityContext":{"runAsUser":1000},"hostname":"h""#),
-                  patch: deployment(podSpec: #""securityContext":{"$patch":"delete"}"#),
-                  expected: deployment(podSpec: #""securityContext":{},"hostname":"h""#)),
+                  original: deploymentJSON(podSpec: #""securityContext":{"runAsUser":1000},"hostname":"h""#),
+                  patch: deploymentJSON(podSpec: #""securityContext":{"$patch":"delete"}"#),
+                  expected: deploymentJSON(podSpec: #""securityContext":{},"hostname":"h""#)),
         PatchCase("$patch delete on a missing map leaves nothing",
-                  original: deployment(podSpec: #""hostname":"h""#),
-                  patch: deployment(podSpec: #""securityContext":{"$patch":"delete"}"#),
-                  expected: deployment(podSpec: #""hostname":"h""#)),
+                  original: deploymentJSON(podSpec: #""hostname":"h""#),
+                  patch: deploymentJSON(podSpec: #""securityContext":{"$patch":"delete"}"#),
+                  expected: deploymentJSON(podSpec: #""hostname":"h""#)),
         PatchCase("upstream: $patch replace on a map replaces it",
                   original: #"{"metadata":{"labels":{"a":"1","b":"2"}}}"#,
                   patch: #"{"metadata":{"labels":{"$patch":"replace","c":"3"}}}"#,
@@ -178,9 +178,9 @@ struct PatchStrategicMergeTests {
                   patch: #"{"metadata":{"labels":{"$patch":"merge","b":"2"}}}"#,
                   expected: #"{"metadata":{"labels":{"a":"1","b":"2"}}}"#),
         PatchCase("$patch merge in a list merges as usual",
-                  original: deployment(podSpec: #""containers":[{"name":"a"}]"#),
-                  patch: deployment(podSpec: #""containers":[{"$patch":"merge"},{"name":"a","image":"x"}]"#),
-                  expected: deployment(podSpec: #""containers":[{"name":"a","image":"x"}]"#)),
+                  original: deploymentJSON(podSpec: #""containers":[{"name":"a"}]"#),
+                  patch: deploymentJSON(podSpec: #""containers":[{"$patch":"merge"},{"name":"a","image":"x"}]"#),
+                  expected: deploymentJSON(podSpec: #""containers":[{"name":"a","image":"x"}]"#)),
         PatchCase("upstream: $retainKeys clears the other members of a union (Recreate strategy)",
                   original: #"{"spec":{"strategy":{"type":"RollingUpdate","rollingUpdate":{"maxSurge":"25%","maxUnavailable":"25%"}}}}"#,
                   patch: #"{"spec":{"strategy":{"$retainKeys":["type"],"type":"Recreate"}}}"#,
@@ -194,41 +194,41 @@ struct PatchStrategicMergeTests {
                   patch: #"{"spec":{"strategy":{"$retainKeys":["type"],"type":"Recreate","rollingUpdate":null}}}"#,
                   expected: #"{"spec":{"strategy":{"type":"Recreate"}}}"#),
         PatchCase("upstream: $retainKeys in a volume swaps its source",
-                  original: deployment(podSpec: #""volumes":[{"name":"data","emptyDir":{}},{"name":"cfg","configMap":{"name":"c"}}]"#),
-                  patch: deployment(podSpec: #""volumes":[{"$retainKeys":["hostPath","name"],"name":"data","hostPath":{"path":"/srv"}}]"#),
-                  expected: deployment(podSpec: #""volumes":[{"name":"data","hostPath":{"path":"/srv"}},{"name":"cfg","configMap":{"name":"c"}}]"#)),
+                  original: deploymentJSON(podSpec: #""volumes":[{"name":"data","emptyDir":{}},{"name":"cfg","configMap":{"name":"c"}}]"#),
+                  patch: deploymentJSON(podSpec: #""volumes":[{"$retainKeys":["hostPath","name"],"name":"data","hostPath":{"path":"/srv"}}]"#),
+                  expected: deploymentJSON(podSpec: #""volumes":[{"name":"data","hostPath":{"path":"/srv"}},{"name":"cfg","configMap":{"name":"c"}}]"#)),
         PatchCase("upstream: $setElementOrder reorders containers",
-                  original: deployment(podSpec: #""containers":[{"name":"a"},{"name":"b"},{"name":"c"}]"#),
-                  patch: deployment(podSpec: #""$setElementOrder/containers":[{"name":"c"},{"name":"a"},{"name":"b"}]"#),
-                  expected: deployment(podSpec: #""containers":[{"name":"c"},{"name":"a"},{"name":"b"}]"#)),
+                  original: deploymentJSON(podSpec: #""containers":[{"name":"a"},{"name":"b"},{"name":"c"}]"#),
+                  patch: deploymentJSON(podSpec: #""$setElementOrder/containers":[{"name":"c"},{"name":"a"},{"name":"b"}]"#),
+                  expected: deploymentJSON(podSpec: #""containers":[{"name":"c"},{"name":"a"},{"name":"b"}]"#)),
         PatchCase("upstream: $setElementOrder places new containers",
-                  original: deployment(podSpec: #""containers":[{"name":"1","image":"a"},{"name":"2","image":"b"}]"#),
-                  patch: deployment(podSpec: #""$setElementOrder/containers":[{"name":"4"},{"name":"1"},{"name":"2"},{"name":"3"}],"containers":[{"name":"4","image":"d"},{"name":"3","image":"c"}]"#),
-                  expected: deployment(podSpec: #""containers":[{"name":"4","image":"d"},{"name":"1","image":"a"},{"name":"2","image":"b"},{"name":"3","image":"c"}]"#)),
+                  original: deploymentJSON(podSpec: #""containers":[{"name":"1","image":"a"},{"name":"2","image":"b"}]"#),
+                  patch: deploymentJSON(podSpec: #""$setElementOrder/containers":[{"name":"4"},{"name":"1"},{"name":"2"},{"name":"3"}],"containers":[{"name":"4","image":"d"},{"name":"3","image":"c"}]"#),
+                  expected: deploymentJSON(podSpec: #""containers":[{"name":"4","image":"d"},{"name":"1","image":"a"},{"name":"2","image":"b"},{"name":"3","image":"c"}]"#)),
         PatchCase("upstream: $setElementOrder keeps server-only containers in their place",
-                  original: deployment(podSpec: #""containers":[{"name":"1","image":"a"},{"name":"2"},{"name":"9"},{"name":"3"},{"name":"4"}]"#),
-                  patch: deployment(podSpec: #""$setElementOrder/containers":[{"name":"2"},{"name":"1"},{"name":"4"},{"name":"3"}]"#),
-                  expected: deployment(podSpec: #""containers":[{"name":"2"},{"name":"1","image":"a"},{"name":"9"},{"name":"4"},{"name":"3"}]"#)),
+                  original: deploymentJSON(podSpec: #""containers":[{"name":"1","image":"a"},{"name":"2"},{"name":"9"},{"name":"3"},{"name":"4"}]"#),
+                  patch: deploymentJSON(podSpec: #""$setElementOrder/containers":[{"name":"2"},{"name":"1"},{"name":"4"},{"name":"3"}]"#),
+                  expected: deploymentJSON(podSpec: #""containers":[{"name":"2"},{"name":"1","image":"a"},{"name":"9"},{"name":"4"},{"name":"3"}]"#)),
         PatchCase("upstream: $setElementOrder may name containers the list lacks",
-                  original: deployment(podSpec: #""containers":[{"name":"1"},{"name":"3"}]"#),
-                  patch: deployment(podSpec: #""$setElementOrder/containers":[{"name":"3"},{"name":"2"},{"name":"1"}],"containers":[{"name":"3","image":"c"},{"name":"1","image":"a"}]"#),
-                  expected: deployment(podSpec: #""containers":[{"name":"3","image":"c"},{"name":"1","image":"a"}]"#)),
+                  original: deploymentJSON(podSpec: #""containers":[{"name":"1"},{"name":"3"}]"#),
+                  patch: deploymentJSON(podSpec: #""$setElementOrder/containers":[{"name":"3"},{"name":"2"},{"name":"1"}],"containers":[{"name":"3","image":"c"},{"name":"1","image":"a"}]"#),
+                  expected: deploymentJSON(podSpec: #""containers":[{"name":"3","image":"c"},{"name":"1","image":"a"}]"#)),
         PatchCase("kubectl removes a container: delete directive with $setElementOrder",
-                  original: deployment(podSpec: #""containers":[{"name":"a"},{"name":"b"},{"name":"c"}]"#),
-                  patch: deployment(podSpec: #""$setElementOrder/containers":[{"name":"a"},{"name":"c"}],"containers":[{"name":"b","$patch":"delete"}]"#),
-                  expected: deployment(podSpec: #""containers":[{"name":"a"},{"name":"c"}]"#)),
+                  original: deploymentJSON(podSpec: #""containers":[{"name":"a"},{"name":"b"},{"name":"c"}]"#),
+                  patch: deploymentJSON(podSpec: #""$setElementOrder/containers":[{"name":"a"},{"name":"c"}],"containers":[{"name":"b","$patch":"delete"}]"#),
+                  expected: deploymentJSON(podSpec: #""containers":[{"name":"a"},{"name":"c"}]"#)),
         PatchCase("an empty $setElementOrder list asks for no order",
-                  original: deployment(podSpec: #""containers":[{"name":"a"},{"name":"b"}]"#),
-                  patch: deployment(podSpec: #""$setElementOrder/containers":[],"containers":[{"name":"b","image":"x"}]"#),
-                  expected: deployment(podSpec: #""containers":[{"name":"a"},{"name":"b","image":"x"}]"#)),
+                  original: deploymentJSON(podSpec: #""containers":[{"name":"a"},{"name":"b"}]"#),
+                  patch: deploymentJSON(podSpec: #""$setElementOrder/containers":[],"containers":[{"name":"b","image":"x"}]"#),
+                  expected: deploymentJSON(podSpec: #""containers":[{"name":"a"},{"name":"b","image":"x"}]"#)),
         PatchCase("$patch replace on a missing map keeps the patch's members",
                   original: #"{"metadata":{"name":"d"}}"#,
                   patch: #"{"metadata":{"labels":{"$patch":"replace","a":"1"}}}"#,
                   expected: #"{"metadata":{"name":"d","labels":{"a":"1"}}}"#),
         PatchCase("$setElementOrder for a list the object lacks takes the patch list",
-                  original: deployment(podSpec: #""hostname":"h""#),
-                  patch: deployment(podSpec: #""$setElementOrder/containers":[{"name":"b"},{"name":"a"}],"containers":[{"name":"b"},{"name":"a"}]"#),
-                  expected: deployment(podSpec: #""hostname":"h","containers":[{"name":"b"},{"name":"a"}]"#)),
+                  original: deploymentJSON(podSpec: #""hostname":"h""#),
+                  patch: deploymentJSON(podSpec: #""$setElementOrder/containers":[{"name":"b"},{"name":"a"}],"containers":[{"name":"b"},{"name":"a"}]"#),
+                  expected: deploymentJSON(podSpec: #""hostname":"h","containers":[{"name":"b"},{"name":"a"}]"#)),
     ]
 
     static let mapCases: [PatchCase] = [
@@ -237,9 +237,9 @@ struct PatchStrategicMergeTests {
                   patch: #"{"metadata":{"labels":{"tier":null,"env":"prod"}}}"#,
                   expected: #"{"metadata":{"labels":{"app":"web","env":"prod"},"name":"d"}}"#),
         PatchCase("an atomic nodeSelector still merges key by key, as upstream's struct tags make it",
-                  original: deployment(podSpec: #""nodeSelector":{"disk":"ssd"}"#),
-                  patch: deployment(podSpec: #""nodeSelector":{"zone":"a"}"#),
-                  expected: deployment(podSpec: #""nodeSelector":{"disk":"ssd","zone":"a"}"#)),
+                  original: deploymentJSON(podSpec: #""nodeSelector":{"disk":"ssd"}"#),
+                  patch: deploymentJSON(podSpec: #""nodeSelector":{"zone":"a"}"#),
+                  expected: deploymentJSON(podSpec: #""nodeSelector":{"disk":"ssd","zone":"a"}"#)),
         PatchCase("null deletes a field",
                   original: #"{"spec":{"replicas":3,"paused":true}}"#,
                   patch: #"{"spec":{"replicas":null}}"#,
@@ -356,7 +356,7 @@ struct PatchStrategicMergeTests {
 
     @Test("A kubectl apply patch on a live Deployment keeps what the server defaulted")
     func kubectlApplyPatch() throws {
-        let live = try parseJSON(#"""
+        let live = try parsePatchJSON(#"""
             {"apiVersion":"apps/v1","kind":"Deployment",
              "metadata":{"name":"web","namespace":"default","uid":"u1","resourceVersion":"7","generation":2,
                          "labels":{"app":"web","tier":"fe"},"annotations":{"deployment.kubernetes.io/revision":"2"}},
@@ -371,7 +371,7 @@ struct PatchStrategicMergeTests {
                                                         "ports":[{"containerPort":80,"protocol":"TCP"}]}]}}},
              "status":{"replicas":2,"conditions":[{"type":"Available","status":"True"}]}}
             """#)
-        let patch = try parseJSON(#"""
+        let patch = try parsePatchJSON(#"""
             {"metadata":{"labels":{"tier":null}},
              "spec":{"strategy":{"$retainKeys":["type"],"type":"Recreate","rollingUpdate":null},
                      "template":{"spec":{"$setElementOrder/containers":[{"name":"web"}],
@@ -379,7 +379,7 @@ struct PatchStrategicMergeTests {
                                                         "env":[{"name":"B","value":"2"}],
                                                         "image":"nginx:1.27","name":"web"}]}}}}
             """#)
-        let expected = try parseJSON(#"""
+        let expected = try parsePatchJSON(#"""
             {"apiVersion":"apps/v1","kind":"Deployment",
              "metadata":{"name":"web","namespace":"default","uid":"u1","resourceVersion":"7","generation":2,
                          "labels":{"app":"web"},"annotations":{"deployment.kubernetes.io/revision":"2"}},
@@ -395,25 +395,25 @@ struct PatchStrategicMergeTests {
              "status":{"replicas":2,"conditions":[{"type":"Available","status":"True"}]}}
             """#)
         let patcher = try #require(StrategicMergePatch(kind: GroupVersionKind(group: "apps", version: "v1", kind: "Deployment")))
-        expectSameJSON(try patcher.apply(patch, to: live), expected)
+        expectSameDocument(try patcher.apply(patch, to: live), expected)
     }
 
     @Test("A PodDisruptionBudget selector has the replace strategy")
     func replaceStrategy() throws {
         let patcher = try strategicPatcher("io.k8s.api.policy.v1.PodDisruptionBudget")
         let result = try patcher.apply(
-            parseJSON(#"{"spec":{"selector":{"matchLabels":{"app":"db"}}}}"#),
-            to: parseJSON(#"{"spec":{"minAvailable":1,"selector":{"matchLabels":{"app":"web","tier":"fe"}}}}"#))
-        expectSameJSON(result, try parseJSON(#"{"spec":{"minAvailable":1,"selector":{"matchLabels":{"app":"db"}}}}"#))
+            parsePatchJSON(#"{"spec":{"selector":{"matchLabels":{"app":"db"}}}}"#),
+            to: parsePatchJSON(#"{"spec":{"minAvailable":1,"selector":{"matchLabels":{"app":"web","tier":"fe"}}}}"#))
+        expectSameDocument(result, try parsePatchJSON(#"{"spec":{"minAvailable":1,"selector":{"matchLabels":{"app":"db"}}}}"#))
     }
 
     @Test("ConfigMap data merges by key")
     func configMapData() throws {
         let patcher = try #require(StrategicMergePatch(kind: GroupVersionKind(group: "", version: "v1", kind: "ConfigMap")))
         let result = try patcher.apply(
-            parseJSON(#"{"data":{"b":"3","c":null}}"#),
-            to: parseJSON(#"{"data":{"a":"1","b":"2","c":"x"}}"#))
-        expectSameJSON(result, try parseJSON(#"{"data":{"a":"1","b":"3"}}"#))
+            parsePatchJSON(#"{"data":{"b":"3","c":null}}"#),
+            to: parsePatchJSON(#"{"data":{"a":"1","b":"2","c":"x"}}"#))
+        expectSameDocument(result, try parsePatchJSON(#"{"data":{"a":"1","b":"3"}}"#))
     }
 
     @Test("Only kinds the catalog describes get a patcher")
@@ -426,27 +426,27 @@ struct PatchStrategicMergeTests {
     func withoutSchema() throws {
         let patcher = StrategicMergePatch(schema: [:])
         let result = try patcher.apply(
-            parseJSON(#"{"spec":{"containers":[{"name":"b"}],"labels":{"x":null,"y":"2"}}}"#),
-            to: parseJSON(#"{"spec":{"containers":[{"name":"a"}],"labels":{"x":"1"}}}"#))
-        expectSameJSON(result, try parseJSON(#"{"spec":{"containers":[{"name":"b"}],"labels":{"y":"2"}}}"#))
+            parsePatchJSON(#"{"spec":{"containers":[{"name":"b"}],"labels":{"x":null,"y":"2"}}}"#),
+            to: parsePatchJSON(#"{"spec":{"containers":[{"name":"a"}],"labels":{"x":"1"}}}"#))
+        expectSameDocument(result, try parsePatchJSON(#"{"spec":{"containers":[{"name":"b"}],"labels":{"y":"2"}}}"#))
     }
 
     static let failureCases: [PatchFailureCase] = [
         PatchFailureCase("upstream: a list element without its merge key",
-                         original: deployment(podSpec: #""containers":[{"name":"a"}]"#),
-                         patch: deployment(podSpec: #""containers":[{"image":"b"}]"#),
+                         original: deploymentJSON(podSpec: #""containers":[{"name":"a"}]"#),
+                         patch: deploymentJSON(podSpec: #""containers":[{"image":"b"}]"#),
                          kind: .notApplicable, message: #"map: {"image":"b"} does not contain declared merge key: name"#),
         PatchFailureCase("a delete directive without the merge key",
-                         original: deployment(podSpec: #""containers":[{"name":"a"}]"#),
-                         patch: deployment(podSpec: #""containers":[{"$patch":"delete"}]"#),
+                         original: deploymentJSON(podSpec: #""containers":[{"name":"a"}]"#),
+                         patch: deploymentJSON(podSpec: #""containers":[{"$patch":"delete"}]"#),
                          kind: .notApplicable, message: "does not contain declared merge key: name"),
         PatchFailureCase("an unknown $patch value in a map",
                          original: #"{"metadata":{"labels":{}}}"#,
                          patch: #"{"metadata":{"labels":{"$patch":"remove"}}}"#,
                          kind: .malformedPatch, message: #"unknown patch type: "remove" in map"#),
         PatchFailureCase("an unknown $patch value in a list",
-                         original: deployment(podSpec: #""containers":[{"name":"a"}]"#),
-                         patch: deployment(podSpec: #""containers":[{"name":"a","$patch":"drop"}]"#),
+                         original: deploymentJSON(podSpec: #""containers":[{"name":"a"}]"#),
+                         patch: deploymentJSON(podSpec: #""containers":[{"name":"a","$patch":"drop"}]"#),
                          kind: .malformedPatch, message: "unknown patch type"),
         PatchFailureCase("a $patch that is not a string",
                          original: #"{"metadata":{}}"#,
@@ -469,8 +469,8 @@ struct PatchStrategicMergeTests {
                          patch: #"{"metadata":{"$setElementOrder/finalizers":"a"}}"#,
                          kind: .malformedPatch, message: "invalid patch format of setElementOrder list"),
         PatchFailureCase("upstream: $setElementOrder disagreeing with the patch list",
-                         original: deployment(podSpec: #""containers":[{"name":"1"},{"name":"3"},{"name":"2"}]"#),
-                         patch: deployment(podSpec: #""$setElementOrder/containers":[{"name":"1"},{"name":"2"},{"name":"3"}],"containers":[{"name":"3","image":"x"},{"name":"1","image":"y"}]"#),
+                         original: deploymentJSON(podSpec: #""containers":[{"name":"1"},{"name":"3"},{"name":"2"}]"#),
+                         patch: deploymentJSON(podSpec: #""$setElementOrder/containers":[{"name":"1"},{"name":"2"},{"name":"3"}],"containers":[{"name":"3","image":"x"},{"name":"1","image":"y"}]"#),
                          kind: .malformedPatch, message: "doesn't match $setElementOrder list"),
         PatchFailureCase("upstream: $setElementOrder disagreeing with a primitive patch list",
                          original: #"{"metadata":{"finalizers":["1","3","2"]}}"#,
@@ -481,8 +481,8 @@ struct PatchStrategicMergeTests {
                          patch: #"{"metadata":{"$setElementOrder/finalizers":["1"],"finalizers":["2"]}}"#,
                          kind: .malformedPatch, message: "doesn't match"),
         PatchFailureCase("$setElementOrder entries without the merge key",
-                         original: deployment(podSpec: #""containers":[{"name":"a"}]"#),
-                         patch: deployment(podSpec: #""$setElementOrder/containers":[{"image":"a"}]"#),
+                         original: deploymentJSON(podSpec: #""containers":[{"name":"a"}]"#),
+                         patch: deploymentJSON(podSpec: #""$setElementOrder/containers":[{"image":"a"}]"#),
                          kind: .notApplicable, message: "does not contain declared merge key: name"),
         PatchFailureCase("$setElementOrder for a field that is not a list",
                          original: #"{"metadata":{"finalizers":"a"}}"#,
@@ -521,15 +521,15 @@ struct PatchStrategicMergeTests {
     @Test(arguments: failureCases)
     func fails(_ testCase: PatchFailureCase) throws {
         let patcher = try strategicPatcher(deploymentDefinition)
-        let patch = try parseJSON(testCase.patch)
-        let original = try parseJSON(testCase.original)
+        let patch = try parsePatchJSON(testCase.patch)
+        let original = try parsePatchJSON(testCase.original)
         let error = patchError { _ = try patcher.apply(patch, to: original) }
         #expect(error?.kind == testCase.kind)
         #expect(error?.message.contains(testCase.message) == true, "message: \(error?.message ?? "none")")
     }
 
     private func check(_ testCase: PatchCase, definition: String) throws {
-        let result = try strategicPatcher(definition).apply(parseJSON(testCase.patch), to: parseJSON(testCase.original))
-        expectSameJSON(result, try parseJSON(testCase.expected))
+        let result = try strategicPatcher(definition).apply(parsePatchJSON(testCase.patch), to: parsePatchJSON(testCase.original))
+        expectSameDocument(result, try parsePatchJSON(testCase.expected))
     }
 }

@@ -3,7 +3,7 @@ import Testing
 @testable import KubeModel
 
 /// Parses a JSON literal written in a test table.
-func parseJSON(_ text: String) throws -> JSONValue {
+func parsePatchJSON(_ text: String) throws -> JSONValue {
     try JSONParser.parse(text)
 }
 
@@ -13,7 +13,7 @@ func strategicPatcher(_ definition: String) throws -> StrategicMergePatch {
 }
 
 /// Expects two documents to be the same JSON (member order aside), printing both when not.
-func expectSameJSON(_ actual: JSONValue, _ expected: JSONValue, sourceLocation: SourceLocation = #_sourceLocation) {
+func expectSameDocument(_ actual: JSONValue, _ expected: JSONValue, sourceLocation: SourceLocation = #_sourceLocation) {
     #expect(
         actual.isSemanticallyEqual(to: expected),
         "got \(JSONWriter.string(actual)), expected \(JSONWriter.string(expected))",
@@ -75,7 +75,7 @@ struct PatchFailureCase: Sendable, CustomTestStringConvertible {
 }
 
 /// A table row for creating a patch: the documents before and after, and the patch between them.
-struct DiffCase: Sendable, CustomTestStringConvertible {
+struct PatchDiffCase: Sendable, CustomTestStringConvertible {
     var name: String
     var original: String
     var modified: String
@@ -92,6 +92,6 @@ struct DiffCase: Sendable, CustomTestStringConvertible {
 }
 
 /// A Deployment document around the given pod spec members (`"containers":[…]`).
-func deployment(podSpec: String) -> String {
+func deploymentJSON(podSpec: String) -> String {
     #"{"spec":{"template":{"spec":{"# + podSpec + "}}}}"
 }

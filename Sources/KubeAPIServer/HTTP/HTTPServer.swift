@@ -15,6 +15,11 @@ public final class HTTPServer: Sendable {
     public struct ConnectionInfo: Sendable {
         public var peerCertificateDER: [UInt8]?
         public var remoteAddress: String
+
+        public init(peerCertificateDER: [UInt8]? = nil, remoteAddress: String) {
+            self.peerCertificateDER = peerCertificateDER
+            self.remoteAddress = remoteAddress
+        }
     }
 
     let host: String

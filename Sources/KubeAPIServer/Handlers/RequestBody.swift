@@ -1,7 +1,7 @@
 import KubeClient
 import KubeModel
 
-/// Reads request bodies: JSON, or YAML converted to JSON; other formats get 415.
+/// Reads request bodies: JSON, YAML or Kubernetes protobuf converted to JSON; other formats get 415.
 enum RequestBody {
     static let objectMediaTypes = ["application/json", "application/yaml"]
     static let patchMediaTypes = [
@@ -15,6 +15,13 @@ enum RequestBody {
         switch type {
         case "application/json", "*/*", "": return try parseJSON(request.body)
         case "application/yaml", "application/x-yaml", "text/yaml": return (try parseYAML(request.body), [])
+        case KubernetesProtobuf.mediaType:
+            // Typed clients (kubectl's create verbs) send protobuf; kinds without a protobuf table get 415.
+            switch Result(catching: { () throws(ProtobufDecodeError) in try KubernetesProtobuf.decode(request.body) }) {
+            case .success(let object): return (object, [])
+            case .failure(.unsupported): throw APIError.unsupportedMediaType(type, accepted: objectMediaTypes)
+            case .failure(let error): throw APIError.badRequest("the object provided is unrecognized: \(error.description)")
+            }
         default: throw APIError.unsupportedMediaType(type, accepted: objectMediaTypes)
         }
     }

@@ -51,8 +51,12 @@ extension ResourceStorage {
             }
         } catch let error as APIError {
             throw error
+        } catch let error as PatchError {
+            // A malformed patch is the client's syntax error; one that cannot apply is 422.
+            if error.kind == .malformedPatch { throw APIError.badRequest(error.message) }
+            throw APIError(code: 422, reason: "Invalid", message: "the server rejected our request due to an error in our request: \(error.message)")
         } catch {
-            throw APIError(code: 422, reason: "Invalid", message: "the server rejected our request due to an error in our request: \(error)")
+            throw APIError.internal("\(error)")
         }
     }
 

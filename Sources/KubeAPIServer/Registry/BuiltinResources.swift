@@ -26,6 +26,13 @@ enum BuiltinResources {
                 categories: DiscoveryNames.categories[key] ?? [],
                 handler: handler))
         }
+        // `bindings` is not stored: it binds the pod it names, through the pods storage.
+        if let pods = registry.resource(group: "", version: "v1", plural: "pods"),
+            var bindings = registry.resource(group: "", version: "v1", plural: "bindings")
+        {
+            bindings.handler = BindingsHandler(pods: pods)
+            registry.register(bindings)
+        }
         return registry
     }
 

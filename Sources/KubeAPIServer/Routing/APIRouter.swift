@@ -80,8 +80,12 @@ public struct APIRouter: Sendable {
         guard resource.descriptor.verbs.contains(resourceRequest.verb.rawValue) || resourceRequest.subresource != nil else {
             throw APIError.methodNotAllowed(request.method.rawValue)
         }
-        if request.headers.first(name: "content-type").map(MediaType.essence(of:)) == "application/vnd.kubernetes.protobuf" {
-            throw APIError.unsupportedMediaType("application/vnd.kubernetes.protobuf", accepted: RequestBody.objectMediaTypes + RequestBody.patchMediaTypes)
+        // Protobuf bodies are read for creates and replaces (RequestBody.object); upstream accepts no
+        // protobuf patches, and delete options stay JSON.
+        if request.headers.first(name: "content-type").map(MediaType.essence(of:)) == KubernetesProtobuf.mediaType,
+            request.method != .POST, request.method != .PUT
+        {
+            throw APIError.unsupportedMediaType(KubernetesProtobuf.mediaType, accepted: RequestBody.objectMediaTypes + RequestBody.patchMediaTypes)
         }
         let scope = RequestScope(http: request, resource: resourceRequest, user: request.user)
         return try await resource.handler.handle(scope, resource: resource)

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import X509
 
 /// Who made a request, as authentication established it.
@@ -16,8 +17,12 @@ public struct UserInfo: Sendable, Equatable {
 
 /// Authenticates requests by client certificate (CN = user, O = groups; the TLS layer has
 /// already verified the chain against the cluster CA) or by bearer token from a token file.
-public struct Authenticator: Sendable {
+public final class Authenticator: Sendable {
     private let tokens: [String: UserInfo]
+    /// Users of recently seen client certificates: parsing X.509 on every request of a
+    /// keep-alive connection would cost more than the request itself.
+    private let certificateUsers = Mutex<[[UInt8]: UserInfo]>([:])
+    private static let certificateCacheLimit = 1024
 
     public init(tokens: [String: UserInfo] = [:]) {
         self.tokens = tokens
@@ -38,6 +43,16 @@ public struct Authenticator: Sendable {
 
     /// The user a verified client certificate names.
     public func user(fromCertificateDER der: [UInt8]) -> UserInfo? {
+        if let cached = certificateUsers.withLock({ $0[der] }) { return cached }
+        guard let user = parseUser(fromCertificateDER: der) else { return nil }
+        certificateUsers.withLock { cache in
+            if cache.count >= Self.certificateCacheLimit { cache.removeAll() }
+            cache[der] = user
+        }
+        return user
+    }
+
+    private func parseUser(fromCertificateDER der: [UInt8]) -> UserInfo? {
         guard let certificate = try? Certificate(derEncoded: der) else { return nil }
         var name: String?
         var groups: [String] = []

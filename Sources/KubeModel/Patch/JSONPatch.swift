@@ -15,15 +15,13 @@ public enum JSONPatch {
 }
 
 /// One decoded operation of a JSON Patch.
-private struct JSONPatchOperation {
-    enum Verb: String {
-        case add, remove, replace, move, copy, test
-    }
-
-    let verb: Verb
-    let path: JSONPointer
-    let from: JSONPointer?
-    let value: JSONValue?
+private enum JSONPatchOperation {
+    case add(path: JSONPointer, value: JSONValue)
+    case remove(path: JSONPointer)
+    case replace(path: JSONPointer, value: JSONValue)
+    case move(from: JSONPointer, path: JSONPointer)
+    case copy(from: JSONPointer, path: JSONPointer)
+    case test(path: JSONPointer, value: JSONValue)
 
     init(_ json: JSONValue) throws(PatchError) {
         guard case .object(let fields) = json else {
@@ -32,59 +30,66 @@ private struct JSONPatchOperation {
         guard case .string(let name)? = fields["op"] else {
             throw .malformed("a JSON patch operation needs an \"op\" string: \(JSONWriter.string(json))")
         }
-        guard let verb = Verb(rawValue: name) else {
-            throw .malformed("unknown JSON patch operation \"\(name)\"")
-        }
-        guard case .string(let path)? = fields["path"] else {
-            throw .malformed("\(name) operation needs a \"path\" string")
-        }
-        self.verb = verb
-        self.path = try JSONPointer(parsing: path)
-        switch verb {
-        case .move, .copy:
-            guard case .string(let from)? = fields["from"] else {
-                throw .malformed("\(name) operation needs a \"from\" string")
+        func pointer(_ member: String) throws(PatchError) -> JSONPointer {
+            guard case .string(let text)? = fields[member] else {
+                throw .malformed("\(name) operation needs a \"\(member)\" string")
             }
-            self.from = try JSONPointer(parsing: from)
-            value = nil
-        case .add, .replace, .test:
+            return try JSONPointer(parsing: text)
+        }
+        func value() throws(PatchError) -> JSONValue {
             // `"value": null` is a value; only a missing member is an error.
             guard let value = fields["value"] else { throw .malformed("\(name) operation needs a \"value\"") }
-            self.value = value
-            from = nil
-        case .remove:
-            from = nil
-            value = nil
+            return value
+        }
+        switch name {
+        case "add": self = .add(path: try pointer("path"), value: try value())
+        case "remove": self = .remove(path: try pointer("path"))
+        case "replace": self = .replace(path: try pointer("path"), value: try value())
+        case "move": self = .move(from: try pointer("from"), path: try pointer("path"))
+        case "copy": self = .copy(from: try pointer("from"), path: try pointer("path"))
+        case "test": self = .test(path: try pointer("path"), value: try value())
+        default: throw .malformed("unknown JSON patch operation \"\(name)\"")
+        }
+    }
+
+    var name: String {
+        switch self {
+        case .add: return "add"
+        case .remove: return "remove"
+        case .replace: return "replace"
+        case .move: return "move"
+        case .copy: return "copy"
+        case .test: return "test"
         }
     }
 
     func apply(to document: inout JSONValue) throws(PatchError) {
-        switch verb {
-        case .add:
-            try insert(value ?? .null, at: path, in: &document)
-        case .remove:
+        switch self {
+        case .add(let path, let value):
+            try insert(value, at: path, in: &document)
+        case .remove(let path):
             _ = try take(at: path, from: &document)
-        case .replace:
-            try replace(at: path, with: value ?? .null, in: &document)
-        case .move:
-            guard let from, from != path else { return }
+        case .replace(let path, let value):
+            try replace(at: path, with: value, in: &document)
+        case .move(let from, let path):
+            guard from.value(in: document) != nil else { throw missing(from, isSource: true) }
+            guard from != path else { return }
             guard !from.isProperPrefix(of: path) else {
                 throw .notApplicable("move operation does not apply: \"\(from)\" cannot be moved into its own child \"\(path)\"")
             }
-            guard from.value(in: document) != nil else { throw missing(from, isSource: true) }
             try insert(try take(at: from, from: &document), at: path, in: &document)
-        case .copy:
-            guard let from, let copied = from.value(in: document) else { throw missing(from ?? path, isSource: true) }
+        case .copy(let from, let path):
+            guard let copied = from.value(in: document) else { throw missing(from, isSource: true) }
             try insert(copied, at: path, in: &document)
-        case .test:
-            guard let actual = path.value(in: document), actual.isSemanticallyEqual(to: value ?? .null) else {
+        case .test(let path, let expected):
+            guard let actual = path.value(in: document), actual.isSemanticallyEqual(to: expected) else {
                 throw .notApplicable("testing value \(path) failed")
             }
         }
     }
 
     private func missing(_ pointer: JSONPointer, isSource: Bool = false) -> PatchError {
-        .notApplicable("\(verb) operation does not apply: doc is missing \(isSource ? "from " : "")path: \"\(pointer)\"")
+        .notApplicable("\(name) operation does not apply: doc is missing \(isSource ? "from " : "")path: \"\(pointer)\"")
     }
 
     /// Adds a member, or inserts into an array before the index ("-" appends).
@@ -100,7 +105,7 @@ private struct JSONPatchOperation {
                 parent = .object(object)
             case .array(var array):
                 guard let index = last == "-" ? array.count : JSONPointer.arrayIndex(last), index <= array.count else {
-                    throw .notApplicable("\(verb) operation does not apply: index \(last) is out of range for \"\(pointer)\"")
+                    throw .notApplicable("\(name) operation does not apply: index \(last) is out of range for \"\(pointer)\"")
                 }
                 array.insert(value, at: index)
                 parent = .array(array)
@@ -114,7 +119,7 @@ private struct JSONPatchOperation {
     /// Removes and returns the value the pointer names.
     private func take(at pointer: JSONPointer, from document: inout JSONValue) throws(PatchError) -> JSONValue {
         guard let last = pointer.tokens.last else {
-            throw .notApplicable("\(verb) operation does not apply: the whole document cannot be removed")
+            throw .notApplicable("\(name) operation does not apply: the whole document cannot be removed")
         }
         var removed: JSONValue?
         _ = try updateParent(of: pointer, in: &document) { (parent: inout JSONValue) throws(PatchError) in

@@ -47,6 +47,7 @@ public struct StrategicMergePatch: Sendable {
         case .replace?:
             return try mergeObject([:], patch, schema: schema)
         case .merge?, nil:
+            // Merging is what maps do anyway (upstream rejects an explicit "merge"; we take it at its word).
             break
         }
 
