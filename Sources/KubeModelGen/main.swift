@@ -4,8 +4,9 @@ import KubeModelGenerator
 // Regenerates Sources/KubeModel/Generated from the Kubernetes OpenAPI schema.
 // Usage: swift run KubeModelGen [path/to/swagger.json] [output directory] [proto folder]
 // The optional proto folder holds upstream k8s.io/<path>/generated.proto and zz_generated.deepcopy.go
-// files (not kept in the repository); with it, ProtobufFields.swift is regenerated too, without it the
-// committed ProtobufFields.swift is left as it is.
+// files (not kept in the repository); with it, ProtobufFields.swift is regenerated too (also reading the
+// OpenAPI v3 documents in the v3 folder next to swagger.json), without it the committed
+// ProtobufFields.swift is left as it is.
 let arguments = CommandLine.arguments
 let schemaPath = arguments.count > 1 ? arguments[1] : "../shared/k8s-api/swagger.json"
 let outputPath = arguments.count > 2 ? arguments[2] : "Sources/KubeModel/Generated"
@@ -28,7 +29,12 @@ do {
     var files = try ModelGenerator().generate(swagger: swagger)
     let protobufFile = ProtobufFieldTableGenerator.fileName
     if let protoPath {
-        let (text, notes) = try ProtobufFieldTableGenerator().generate(swagger: swagger, sources: try protoSources(in: protoPath))
+        // The OpenAPI v3 documents next to swagger.json (v3/*.json) tell which fields lack omitempty.
+        let v3Folder = URL(fileURLWithPath: schemaPath).deletingLastPathComponent().appendingPathComponent("v3")
+        let v3Files = (try? FileManager.default.contentsOfDirectory(at: v3Folder, includingPropertiesForKeys: nil)) ?? []
+        let v3Documents = try v3Files.filter { $0.pathExtension == "json" }.sorted { $0.path < $1.path }.map { try Data(contentsOf: $0) }
+        let (text, notes) = try ProtobufFieldTableGenerator().generate(
+            swagger: swagger, openAPIV3: v3Documents, sources: try protoSources(in: protoPath))
         files[protobufFile] = text
         for note in notes { print("protobuf: \(note)") }
     }

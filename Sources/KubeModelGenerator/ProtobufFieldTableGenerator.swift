@@ -15,8 +15,9 @@ import Foundation
 ///
 /// where `<kind>` is a scalar code (`s` string, `y` bytes, `b` bool, `i32`, `i64`, `u32`, `u64`,
 /// `f32`, `f64`), `m:<definition name>` for a message, either prefixed with `*` when repeated, or
-/// `map:<key scalar>:<value kind>`. `z` keeps a zero scalar that is present on the wire (Go
-/// pointer or required field); `inline` merges an embedded message's fields into the parent.
+/// `map:<key scalar>:<value kind>`. `z` keeps a zero scalar that is present on the wire (a Go
+/// pointer, a field without `omitempty` — zero default in OpenAPI v3 — or a required field);
+/// `inline` merges an embedded message's fields into the parent.
 public struct ProtobufFieldTableGenerator {
     public static let fileName = "ProtobufFields.swift"
     /// The `runtime.Unknown` envelope every protobuf body is wrapped in.
@@ -27,10 +28,24 @@ public struct ProtobufFieldTableGenerator {
     /// `sources` maps paths under the proto folder ("k8s.io/api/core/v1/generated.proto",
     /// "k8s.io/api/core/v1/zz_generated.deepcopy.go") to their text. Returns the Swift file and
     /// notes about proto fields that had no JSON counterpart (they are left out of the table).
-    public func generate(swagger: Data, sources: [String: String]) throws -> (text: String, notes: [String]) {
+    ///
+    /// `openAPIV3` documents (optional) add one fact the Swagger 2.0 schema lacks: a scalar property
+    /// whose default is its zero value is a Go field without `omitempty`, which JSON always carries.
+    public func generate(swagger: Data, openAPIV3: [Data] = [], sources: [String: String]) throws -> (text: String, notes: [String]) {
         guard let root = try JSONSerialization.jsonObject(with: swagger) as? [String: Any],
             let definitions = root["definitions"] as? [String: [String: Any]]
         else { throw GeneratorError.malformedSchema }
+        var zeroDefaults = Set<String>()
+        for document in openAPIV3 {
+            guard let root = try JSONSerialization.jsonObject(with: document) as? [String: Any],
+                let schemas = (root["components"] as? [String: Any])?["schemas"] as? [String: [String: Any]]
+            else { throw GeneratorError.malformedSchema }
+            for (name, schema) in schemas {
+                for (property, raw) in schema["properties"] as? [String: Any] ?? [:] {
+                    if let node = raw as? [String: Any], Self.isZeroDefault(node) { zeroDefaults.insert(name + "#" + property) }
+                }
+            }
+        }
 
         var messages: [String: ProtoSourceParser.Message] = [:]
         var pointers = Set<String>()
@@ -48,7 +63,7 @@ public struct ProtobufFieldTableGenerator {
             }
         }
 
-        var builder = Builder(messages: messages, definitions: definitions, pointers: pointers)
+        var builder = Builder(messages: messages, definitions: definitions, pointers: pointers, zeroDefaults: zeroDefaults)
         let roots = definitions.keys.filter { GroupVersionNaming.isServed($0) && messages[$0] != nil }.sorted()
         try builder.walk(from: roots + [Self.envelope])
 
@@ -56,7 +71,7 @@ public struct ProtobufFieldTableGenerator {
         text += """
             // Protobuf field table of the served kinds: field numbers, wire kinds and labels extracted from the
             // upstream k8s.io generated.proto files, Go pointer fields from zz_generated.deepcopy.go, JSON names
-            // and required fields from the OpenAPI schema.
+            // and required fields from the OpenAPI schema (zero defaults of ../shared/k8s-api/v3 mark fields JSON always carries).
             // Regenerate with a folder holding those upstream files (k8s.io/<path>/generated.proto and
             // zz_generated.deepcopy.go; kept out of the repository, e.g. in .build-proto/):
             //   swift run KubeModelGen ../shared/k8s-api/swagger.json Sources/KubeModel/Generated .build-proto
@@ -82,6 +97,17 @@ public struct ProtobufFieldTableGenerator {
         return prefix + "." + name
     }
 
+    /// `"default": ""`, `0` or `false` on a string, integer or boolean property.
+    static func isZeroDefault(_ node: [String: Any]) -> Bool {
+        guard let value = node["default"], let type = node["type"] as? String else { return false }
+        switch type {
+        case "string": return (value as? String) == ""
+        case "integer", "number": return (value as? NSNumber).map { $0.doubleValue == 0 } ?? false
+        case "boolean": return (value as? Bool) == false
+        default: return false
+        }
+    }
+
     static let scalarCodes: [String: String] = [
         "string": "s", "bytes": "y", "bool": "b", "int32": "i32", "int64": "i64",
         "uint32": "u32", "uint64": "u64", "float": "f32", "double": "f64",
@@ -94,6 +120,8 @@ extension ProtobufFieldTableGenerator {
         let messages: [String: ProtoSourceParser.Message]
         let definitions: [String: [String: Any]]
         let pointers: Set<String>
+        /// `definition#property` of scalars whose OpenAPI v3 default is their zero value.
+        let zeroDefaults: Set<String>
         var emitted: [String: [String]] = [:]
         var notes: [String] = []
         /// Properties and required fields that schema-less messages embedded inline inherit from
@@ -158,7 +186,7 @@ extension ProtobufFieldTableGenerator {
                 let isScalar = Self.scalarCode(field.type) != nil
                 if isScalar, field.label == .optional, let context,
                     pointers.contains(name + "#" + field.name.lowercased()) || pointers.contains(name + "#" + jsonName.lowercased())
-                        || context.required.contains(jsonName)
+                        || context.required.contains(jsonName) || zeroDefaults.contains(name + "#" + jsonName)
                 {
                     line += " z"
                 }

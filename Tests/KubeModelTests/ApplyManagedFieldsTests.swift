@@ -249,12 +249,14 @@ struct ApplyManagedFieldsTests {
 
     @Test func updateRecordsNewMapsAndItemsAsOwned() throws {
         let created = update(deployment(), from: nil, as: "kubectl-create")
-        let fields = try #require(try ownership(created)["kubectl-create/Update"])
+        let fields = try #require(try ManagedFields.ownership(of: created).first?.fields)
         // Like upstream: a map or list item that appears is owned itself (`.`), and metadata
         // the server manages (name, namespace) is never owned.
-        #expect(fields.contains(#""f:labels":{".":{},"f:app":{}}"#))
-        #expect(fields.contains(#""k:{\"name\":\"nginx\"}":{".":{},"#))
-        #expect(!fields.contains("f:name\":{}}},\"f:spec") && !fields.contains("f:namespace"))
+        #expect(fields.contains(FieldSetPath(fields: "metadata", "labels")))
+        #expect(fields.contains(FieldSetPath([.field("spec"), .field("template"), .field("spec"), .field("containers"), .key(["name": "nginx"])])))
+        #expect(!fields.contains(FieldSetPath(fields: "metadata", "name")))
+        #expect(!fields.contains(FieldSetPath(fields: "metadata", "namespace")))
+        #expect(!fields.contains(FieldSetPath(fields: "metadata")))
     }
 
     @Test func updateWithoutChangesKeepsEntriesAndTimes() throws {

@@ -9,7 +9,8 @@ duration="${DURATION:-10}"
 
 command -v wrk >/dev/null || { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y wrk; }
 scripts/install-deps.sh >/dev/null
-swift build -c release --product skiff --product skiff-bench 2>&1 | tail -1
+swift build -c release --product skiff 2>&1 | tail -1
+swift build -c release --product skiff-bench 2>&1 | tail -1
 
 work="$(mktemp -d)"
 server_pid=""

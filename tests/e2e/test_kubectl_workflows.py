@@ -142,3 +142,42 @@ def test_explain_and_api_resources(kubectl):
     assert any(line.split()[:2] == ["deployments", "deploy"] for line in lines)
     namespaced = kubectl("api-resources", "--namespaced=false", "-o", "name").split()
     assert "namespaces" in namespaced and "pods" not in namespaced
+
+
+SSA_DEPLOYMENT = """\
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: ssa
+spec:
+  replicas: 2
+  selector:
+    matchLabels: {app: ssa}
+  template:
+    metadata:
+      labels: {app: ssa}
+    spec:
+      containers:
+      - name: nginx
+        image: nginx:1.25
+"""
+
+
+def test_server_side_apply_conflict_and_force(kubectl, namespace):
+    created = kubectl("apply", "--server-side", "-n", namespace, "-f", "-", input=SSA_DEPLOYMENT)
+    assert "serverside-applied" in created
+    managed = kubectl.json("get", "deployment", "ssa", "-n", namespace, "--show-managed-fields")["metadata"]["managedFields"]
+    assert any(entry["operation"] == "Apply" and "f:replicas" in entry["fieldsV1"]["f:spec"] for entry in managed)
+
+    # Another manager takes spec.replicas with an ordinary update.
+    kubectl("patch", "deployment", "ssa", "-n", namespace, "--field-manager=scaler", "-p", '{"spec":{"replicas":5}}')
+    conflicting = kubectl.run("apply", "--server-side", "-n", namespace, "-f", "-",
+                              input=SSA_DEPLOYMENT.replace("replicas: 2", "replicas: 3"), check=False)
+    assert conflicting.returncode != 0
+    assert 'conflict with "scaler"' in conflicting.stderr and ".spec.replicas" in conflicting.stderr
+    assert kubectl.json("get", "deployment", "ssa", "-n", namespace)["spec"]["replicas"] == 5
+
+    forced = kubectl("apply", "--server-side", "--force-conflicts", "-n", namespace, "-f", "-",
+                     input=SSA_DEPLOYMENT.replace("replicas: 2", "replicas: 3"))
+    assert "serverside-applied" in forced
+    assert kubectl.json("get", "deployment", "ssa", "-n", namespace)["spec"]["replicas"] == 3

@@ -46,14 +46,14 @@ struct OpenAPIDocuments: Sendable {
     }
 
     func document(named name: String) -> Document? {
-        cache.document(named: name) { OpenAPIDocumentBuilder(registry: registry).document(named: name) }
+        cache.document(named: name, registry: registry)
     }
 
     /// `{"paths": {"apis/apps/v1": {"serverRelativeURL": "/openapi/v3/apis/apps/v1?hash=…"}, …}}`.
     func index() -> Document {
         cache.index {
             var paths = JSONObject()
-            for name in OpenAPIDocumentBuilder(registry: registry).documentNames {
+            for name in cache.documentNames(registry: registry) {
                 guard let document = document(named: name) else { continue }
                 paths[name] = ["serverRelativeURL": .string("\(Self.v3Prefix)/\(name)?hash=\(document.hash)")]
             }
@@ -74,19 +74,32 @@ struct OpenAPIDocuments: Sendable {
     /// cannot grow it.
     private final class Cache: Sendable {
         private struct State {
+            var builder: OpenAPIDocumentBuilder?
             var documents: [String: Document] = [:]
             var index: Document?
         }
         private let state = Mutex(State())
 
         // Building under the lock keeps concurrent first requests from building twice.
-        func document(named name: String, build: () -> JSONValue?) -> Document? {
+        func document(named name: String, registry: ResourceRegistry) -> Document? {
             state.withLock { state in
                 if let cached = state.documents[name] { return cached }
-                let document = build().map(Document.init)
+                let document = Self.builder(&state, registry).document(named: name).map(Document.init)
                 state.documents[name] = document
                 return document
             }
+        }
+
+        func documentNames(registry: ResourceRegistry) -> [String] {
+            state.withLock { Self.builder(&$0, registry).documentNames }
+        }
+
+        /// One builder for all documents: it converts the catalog's schemas once.
+        private static func builder(_ state: inout State, _ registry: ResourceRegistry) -> OpenAPIDocumentBuilder {
+            if let builder = state.builder { return builder }
+            let builder = OpenAPIDocumentBuilder(registry: registry)
+            state.builder = builder
+            return builder
         }
 
         func index(build: () -> Document) -> Document {

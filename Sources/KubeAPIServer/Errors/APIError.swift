@@ -14,6 +14,12 @@ public struct APIError: Error, Sendable, CustomStringConvertible {
             reason: reason.isEmpty ? nil : reason, status: "Failure")
     }
 
+    public init(status: MetaV1.Status) {
+        self.status = status
+        self.status.apiVersion = "v1"
+        self.status.kind = "Status"
+    }
+
     public var code: Int { status.code ?? 500 }
     public var description: String { "\(code) \(status.reason ?? ""): \(status.message ?? "")" }
 

@@ -30,7 +30,7 @@ extension ResourceStorage {
             name: object.metadata.name ?? "", object: object.toJSON(), oldObject: nil, user: scope.user, isDryRun: scope.isDryRun)
         try await context.admission.admit(&attributes)
         var final = attributes.object ?? object.toJSON()
-        FieldOwnership.recordUpdate(old: nil, new: &final, scope: scope, apiVersion: gvk.apiVersion, now: context.now())
+        fieldManagement.recordUpdate(old: nil, new: &final, scope: scope, target: .main, now: context.now())
 
         if scope.isDryRun {
             await context.admission.finished(attributes, committed: false)

@@ -80,12 +80,10 @@ extension ResourceStorage {
             scope, name: name, requestedVersion: requestedVersion, duplicates: [], validation: validation, target: target
         ) { current in
             guard let current else { return nil }
-            return try FieldOwnership.apply(config: config, to: current, manager: manager, force: force,
-                                            kind: self.gvk, now: now, statusSubresource: self.hasStatusSubresource, target: target)
+            return try self.fieldManagement.apply(config: config, to: current, manager: manager, force: force, target: target, now: now)
         } onMissing: {
             guard target == .main else { throw APIError.notFound(self.qualified, name: name) }
-            let applied = try FieldOwnership.apply(config: config, to: nil, manager: manager, force: force,
-                                                   kind: self.gvk, now: now, statusSubresource: self.hasStatusSubresource, target: target)
+            let applied = try self.fieldManagement.apply(config: config, to: nil, manager: manager, force: force, target: target, now: now)
             return try await self.createObject(applied, duplicates: [], scope: scope, fieldValidation: validation)
         }
         return try render(json: result, scope: scope, status: created ? 201 : 200, warnings: warnings)

@@ -118,7 +118,7 @@ extension ResourceStorage {
             isDryRun: scope.isDryRun)
         try await context.admission.admit(&attributes)
         var final = attributes.object ?? object.toJSON()
-        FieldOwnership.recordUpdate(old: oldJSON, new: &final, scope: scope, apiVersion: gvk.apiVersion, now: context.now())
+        fieldManagement.recordUpdate(old: oldJSON, new: &final, scope: scope, target: target, now: context.now())
 
         let bytes = StoredObject.storageBytes(final)
         // An update that changes nothing is not written, so resourceVersion stays (as upstream).

@@ -25,6 +25,7 @@ public final class ResourceStorage<Strategy: ResourceStrategy>: ResourceHandling
     var gvk: GroupVersionKind { descriptor.groupVersionKind }
     var qualified: QualifiedResource { QualifiedResource(group: descriptor.group, resource: descriptor.plural) }
     var hasStatusSubresource: Bool { descriptor.subresources.contains { $0.name == "status" } }
+    var fieldManagement: FieldManagement { FieldManagement(kind: gvk, statusSubresource: hasStatusSubresource) }
 
     public func handle(_ scope: RequestScope, resource: RegisteredResource) async throws -> APIResponse {
         if descriptor.namespaced, scope.namespace == nil, scope.resource.verb != .list, scope.resource.verb != .watch {

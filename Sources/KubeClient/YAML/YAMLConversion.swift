@@ -34,7 +34,7 @@ public enum YAMLConversion {
     static func json(_ node: Node) throws -> JSONValue {
         switch node {
         case .scalar(let scalar):
-            switch Tag.Name(rawValue: scalar.tag.rawValue) {
+            switch Tag.Name(rawValue: node.tag.rawValue) {
             case .null: return .null
             case .bool: return node.bool.map(JSONValue.bool) ?? .string(scalar.string)
             case .int:
@@ -129,7 +129,7 @@ public enum YAMLConversion {
         let needsQuotes = text.unicodeScalars.contains { special.contains($0) }
             || text.first == " " || text.last == " " || text.first == "-" || text.first == "?"
             || (try? compose(yaml: text, resolver)).flatMap { node -> Bool? in
-                if case .scalar(let scalar) = node { return scalar.tag.rawValue != Tag.Name.str.rawValue }
+                if case .scalar = node { return node.tag.rawValue != Tag.Name.str.rawValue }
                 return true
             } ?? true
         return needsQuotes ? JSONWriter.string(.string(text)) : text

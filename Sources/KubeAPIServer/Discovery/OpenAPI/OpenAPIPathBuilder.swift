@@ -192,12 +192,21 @@ struct OpenAPIPathBuilder {
                 responses: objectResponses([200, 201, 202]))
         }
         if verbs.contains("delete"), target.subresource == nil {
+            let deleted = Self.deleteReturnsObject.contains(target.kind) ? target.schema : schema(named: Self.metaPrefix + "Status")
             add(target.path, "delete", id: "delete\(prefix)\(target.idSuffix)", description: "delete \(OpenAPINames.withArticle(target.parentKind))",
                 action: "delete", kind: target.kind, parameters: common + OpenAPIParameters.delete,
                 body: Self.body(schema(named: Self.metaPrefix + "DeleteOptions"), required: false),
-                responses: Self.responses([200, 202], schema: schema(named: Self.metaPrefix + "Status"), mediaTypes: Self.objectMediaTypes))
+                responses: Self.responses([200, 202], schema: deleted, mediaTypes: Self.objectMediaTypes))
         }
     }
+
+    /// Kinds whose upstream storage answers DELETE with the deleted object; the others
+    /// document a Status.
+    private static let deleteReturnsObject: Set<GroupVersionKind> = Set(
+        ["Pod", "Service", "PersistentVolume", "PersistentVolumeClaim", "ServiceAccount", "PodTemplate", "ResourceQuota"]
+            .map { GroupVersionKind(group: "", version: "v1", kind: $0) }
+            + ["CSIDriver", "CSINode", "StorageClass", "VolumeAttachment", "VolumeAttributesClass"]
+            .map { GroupVersionKind(group: "storage.k8s.io", version: "v1", kind: $0) })
 
     private static let connectMethods: [(verb: String, method: String)] = [
         ("get", "get"), ("create", "post"), ("update", "put"), ("patch", "patch"), ("delete", "delete"),

@@ -6,9 +6,12 @@ import KubeModel
 /// short keys become the spelled-out `x-kubernetes-*` extensions.
 struct OpenAPISchemas: Sendable {
     let definitions: [String: JSONValue]
+    /// Every definition converted once: documents share most of them (ObjectMeta, PodSpec…).
+    private var components: [String: JSONValue] = [:]
 
     init(definitions: [String: JSONValue] = SchemaCatalog.definitions) {
         self.definitions = definitions
+        for name in definitions.keys { components[name] = convertDefinition(name) }
     }
 
     static let referencePrefix = "#/components/schemas/"
@@ -55,7 +58,9 @@ struct OpenAPISchemas: Sendable {
     }
 
     /// The component schema of one definition, nil when the catalog lacks it.
-    func component(_ name: String) -> JSONValue? {
+    func component(_ name: String) -> JSONValue? { components[name] }
+
+    private func convertDefinition(_ name: String) -> JSONValue? {
         guard let compact = definitions[name]?.objectValue else { return nil }
         var schema = convert(compact, inferredDefault: nil)
         if let types = Self.oneOfTypes[name] {

@@ -1,31 +1,42 @@
 import KubeModel
 
-/// Namespaces: DNS-1123 label names, the `kubernetes` finalizer and phase Active on create.
+/// Namespaces: DNS-1123 label names, the `kubernetes.io/metadata.name` label, the `kubernetes`
+/// finalizer and phase Active on create, valid spec.finalizers; `status.phase` and (upstream's
+/// legacy) `name` are selectable.
+///
+/// Upstream also resets spec.finalizers on ordinary updates (they change only through
+/// namespaces/finalize). The strategy cannot tell the two apart here — both arrive as updates —
+/// so it leaves them as written, which keeps namespaces/finalize working.
 struct NamespaceStrategy: ResourceStrategy {
     typealias Object = CoreV1.Namespace
     var nameValidation: NameValidation { .dns1123Label }
 
-    func prepareForCreate(_ object: inout CoreV1.Namespace) {
-        object.status = CoreV1.NamespaceStatus(phase: "Active")
-        var finalizers = object.spec.finalizers ?? []
-        if !finalizers.contains("kubernetes") { finalizers.append("kubernetes") }
-        object.spec.finalizers = finalizers
+    func prepareForCreate(_ namespace: inout CoreV1.Namespace) {
+        namespace.status = CoreV1.NamespaceStatus(phase: "Active")
+        var finalizers = namespace.spec.finalizers ?? []
+        if !finalizers.contains(Validation.finalizerKubernetes) { finalizers.append(Validation.finalizerKubernetes) }
+        namespace.spec.finalizers = finalizers
     }
 
-    func applyDefaults(_ object: inout CoreV1.Namespace) {
+    func applyDefaults(_ namespace: inout CoreV1.Namespace) {
         // Upstream labels every namespace with its own name.
-        var labels = object.metadata.labels ?? [:]
-        labels["kubernetes.io/metadata.name"] = object.metadata.name
-        object.metadata.labels = labels
-        if object.status.phase == nil { object.status.phase = "Active" }
+        var labels = namespace.metadata.labels ?? [:]
+        labels["kubernetes.io/metadata.name"] = namespace.metadata.name
+        namespace.metadata.labels = labels
+        if (namespace.status.phase ?? "").isEmpty { namespace.status.phase = "Active" }
     }
 
-    func prepareForUpdate(_ object: inout CoreV1.Namespace, old: CoreV1.Namespace) {
-        // spec.finalizers change only through namespaces/finalize.
-        object.spec.finalizers = old.spec.finalizers
+    func validate(_ namespace: CoreV1.Namespace) -> [FieldError] {
+        (namespace.spec.finalizers ?? []).flatMap {
+            Validation.validateStandardFinalizerName($0, path: FieldPath("spec", "finalizers"))
+        }
     }
 
-    func selectableFields(_ object: CoreV1.Namespace) -> [String: String] {
-        ["status.phase": object.status.phase ?? ""]
+    func validateUpdate(_ namespace: CoreV1.Namespace, old: CoreV1.Namespace) -> [FieldError] {
+        validate(namespace)
+    }
+
+    func selectableFields(_ namespace: CoreV1.Namespace) -> [String: String] {
+        ["status.phase": namespace.status.phase ?? "", "name": namespace.metadata.name ?? ""]
     }
 }
