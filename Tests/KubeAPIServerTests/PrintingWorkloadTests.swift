@@ -55,7 +55,7 @@ private let nginxTemplate: JSONValue = [
                    "spec": ["replicas": 3, "serviceName": "db", "selector": ["matchLabels": ["app": "db"]],
                             "template": nginxTemplate],
                    "status": ["replicas": 3, "readyReplicas": 3]],
-            ["db", "3/3", "2h", "nginx,log", "nginx:1.25,busybox"]))
+            ["db", "3/3", "120m", "nginx,log", "nginx:1.25,busybox"]))
     }
 
     @Test func daemonSet() {

@@ -52,7 +52,7 @@ struct FieldErrorTests {
         ),
         (
             .tooLong(FieldPath("metadata", "annotations"), maxLength: 262144),
-            "metadata.annotations: Too long: must have at most 262144 bytes", "FieldValueTooLong"
+            "metadata.annotations: Too long: may not be more than 262144 bytes", "FieldValueTooLong"
         ),
         (.tooLong("x", maxLength: -1), "x: Too long: value is too long", "FieldValueTooLong"),
         (

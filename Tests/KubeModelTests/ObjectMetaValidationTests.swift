@@ -61,7 +61,7 @@ struct ObjectMetaValidationTests {
         (
             "annotations too large",
             ObjectMetaFields(name: "web", namespace: "d", annotations: ["big": String(repeating: "x", count: 262142)]),
-            true, ["metadata.annotations: Too long: must have at most 262144 bytes"]
+            true, ["metadata.annotations: Too long: may not be more than 262144 bytes"]
         ),
         (
             "annotations at the limit",

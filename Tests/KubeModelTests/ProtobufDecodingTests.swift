@@ -253,6 +253,19 @@ import Testing
             """#)
     }
 
+    /// `value` has no omitempty in Go (a zero default in OpenAPI v3): a JSON body always carries it.
+    @Test func fieldsWithoutOmitemptyKeepZero() throws {
+        let body = protobufBody(apiVersion: "scheduling.k8s.io/v1", kind: "PriorityClass") {
+            $0.message(1) { writeObjectMeta(&$0, name: "low") }
+            $0.int(2, 0)
+            $0.bool(3, false)
+            $0.string(4, "")
+        }
+        try expectJSON(
+            try KubernetesProtobuf.decode(body),
+            #"{"kind":"PriorityClass","apiVersion":"scheduling.k8s.io/v1","metadata":{"name":"low","creationTimestamp":null},"value":0}"#)
+    }
+
     @Test(arguments: [
         ("apiextensions.k8s.io/v1", "CustomResourceDefinition"),
         ("example.com/v1", "Widget"),

@@ -80,9 +80,16 @@ import Testing
         }
         """
 
+    /// OpenAPI v3 marks fields without omitempty with their zero value as default.
+    static let openAPIV3 = #"""
+        {"components": {"schemas": {"io.k8s.api.core.v1.Widget": {"properties": {
+          "size": {"type": "integer", "default": 0}, "apiGroup": {"type": "string", "default": "apps"}}}}}}
+        """#
+
     func generated() throws -> (text: String, notes: [String]) {
         try ProtobufFieldTableGenerator().generate(
             swagger: Data(Self.swagger.utf8),
+            openAPIV3: [Data(Self.openAPIV3.utf8)],
             sources: [
                 "k8s.io/api/core/v1/generated.proto": Self.proto,
                 "k8s.io/api/core/v1/zz_generated.deepcopy.go": Self.deepcopy,
@@ -107,7 +114,7 @@ import Testing
             1 name s
             @io.k8s.api.core.v1.Widget
             2 count i32 z
-            3 size i32
+            3 size i32 z
             1 name s z
             4 apiGroup s
             5 tags *s
@@ -136,7 +143,7 @@ import Testing
         let object = try KubernetesProtobuf.decodeObject("io.k8s.api.core.v1.Widget", widget.buffer[...], table: table)
         try expectJSON(
             .object(object),
-            #"{"count":0,"name":"","apiGroup":"apps","tags":["a",""],"blobs":{"k":"AQ=="},"holder":{"name":"ref","optional":false}}"#)
+            #"{"count":0,"size":0,"name":"","apiGroup":"apps","tags":["a",""],"blobs":{"k":"AQ=="},"holder":{"name":"ref","optional":false}}"#)
         #expect(table.decodable.contains("io.k8s.api.core.v1.Widget"))
     }
 

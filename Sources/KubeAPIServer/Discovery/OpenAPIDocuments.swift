@@ -20,7 +20,7 @@ struct OpenAPIDocuments: Sendable {
         guard path.hasPrefix(Self.v3Prefix + "/"), let document = document(named: String(path.dropFirst(Self.v3Prefix.count + 1))) else {
             throw APIError.pathNotFound()
         }
-        guard let hash = query["hash"] else { return Self.serve(document.bytes, hash: document.hash, cacheable: false) }
+        guard let hash = query["hash"], !hash.isEmpty else { return Self.serve(document.bytes, hash: document.hash, cacheable: false) }
         if hash != document.hash {
             // As upstream: a stale hash is redirected to the current one.
             var headers = HTTPHeaders()

@@ -91,7 +91,7 @@ public struct FieldError: Error, Sendable, Hashable, CustomStringConvertible {
 
     /// The value itself is never shown, only the limit in bytes.
     public static func tooLong(_ field: FieldPath, maxLength: Int) -> FieldError {
-        let detail = maxLength >= 0 ? "must have at most \(maxLength) bytes" : "value is too long"
+        let detail = maxLength >= 0 ? "may not be more than \(maxLength) \(maxLength == 1 ? "byte" : "bytes")" : "value is too long"
         return FieldError(type: .tooLong, field: field, badValue: .omitted, detail: detail)
     }
 

@@ -11,6 +11,13 @@ struct OpenAPIParameter: Sendable, Hashable {
     var type: String
     var description: String
 
+    // Name and location identify a parameter; hashing the long descriptions would only cost time.
+    static func == (a: OpenAPIParameter, b: OpenAPIParameter) -> Bool { a.name == b.name && a.location == b.location }
+    func hash(into hasher: inout Hasher) {
+        hasher.combine(name)
+        hasher.combine(location)
+    }
+
     var json: JSONValue {
         var object: JSONObject = ["description": .string(description), "in": .string(location.rawValue), "name": .string(name)]
         if location == .path { object["required"] = true }

@@ -134,7 +134,8 @@ struct OpenAPISchemas: Sendable {
     }
 
     /// Go's zero value for a schema: "" for strings, 0 for numbers, false for booleans and {}
-    /// for structs; nil when there is none to publish (pointers, arrays, maps).
+    /// for structs; nil when there is none to publish (arrays, maps, and opaque objects such
+    /// as RawExtension, which kube-openapi leaves without a default).
     private func zeroValue(of schema: JSONObject) -> JSONValue? {
         if let reference = schema["ref"]?.stringValue {
             return definitions[reference]?["t"]?.stringValue == "object" && definitions[reference]?["p"] != nil ? [:] : nil
