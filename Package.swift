@@ -69,7 +69,10 @@ let package = Package(
         ),
 
         // Benchmarks (bench/): helpers that need the libraries directly; run through bench/*/run.sh.
-        .executableTarget(name: "skiff-bench", dependencies: ["KubeStore"], path: "bench/Sources/SkiffBench"),
+        .executableTarget(
+            name: "skiff-bench",
+            dependencies: ["KubeStore", "KubeAPIServer", "KubeModel", .product(name: "NIOHTTP1", package: "swift-nio")],
+            path: "bench/Sources/SkiffBench"),
 
         .testTarget(name: "KubeModelTests", dependencies: ["KubeModel", "KubeModelGenerator"]),
         .testTarget(name: "KubeStoreTests", dependencies: ["KubeStore"]),

@@ -7,6 +7,7 @@ public struct NamespaceLifecycle: AdmissionPlugin {
     let store: any Store
     static let immortal: Set<String> = ["default", "kube-system", "kube-public"]
     static let namespaceKeys = StorageKeys(group: "", plural: "namespaces", namespaced: false)
+    static let terminatingMarker = Array("\"Terminating\"".utf8)
 
     public init(store: any Store) { self.store = store }
 
@@ -24,7 +25,9 @@ public struct NamespaceLifecycle: AdmissionPlugin {
             throw APIError(code: 404, reason: "NotFound", message: "namespaces \"\(namespace)\" not found",
                            details: MetaV1.StatusDetails(kind: "namespaces", name: namespace))
         }
-        let phase = (try? JSONParser.parse(kv.value))?[path: ["status", "phase"]]?.stringValue
+        // Parse only when the word occurs at all: this check runs on every namespaced create.
+        let mayTerminate = StoredObject.firstIndex(of: Self.terminatingMarker, in: kv.value) != nil
+        let phase = mayTerminate ? (try? JSONParser.parse(kv.value))?[path: ["status", "phase"]]?.stringValue : nil
         if phase == "Terminating" {
             throw APIError.forbidden(QualifiedResource(group: resource.group, resource: resource.plural), name: attributes.name,
                                      message: "unable to create new content in namespace \(namespace) because it is being terminated")

@@ -48,21 +48,24 @@ public struct QueryParameters: Sendable {
     }
 
     static func split(uri: String) -> (String, QueryParameters) {
-        guard let mark = uri.firstIndex(of: "?") else { return (percentDecode(uri), QueryParameters()) }
+        let bytes = uri.utf8
+        guard let mark = bytes.firstIndex(of: UInt8(ascii: "?")) else { return (percentDecode(bytes[...]), QueryParameters()) }
         var query = QueryParameters()
-        for pair in uri[uri.index(after: mark)...].split(separator: "&") {
-            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            let name = percentDecode(String(parts[0]), plusIsSpace: true)
-            let value = parts.count > 1 ? percentDecode(String(parts[1]), plusIsSpace: true) : ""
+        for pair in bytes[bytes.index(after: mark)...].split(separator: UInt8(ascii: "&")) {
+            let equals = pair.firstIndex(of: UInt8(ascii: "="))
+            let name = percentDecode(pair[pair.startIndex..<(equals ?? pair.endIndex)], plusIsSpace: true)
+            let value = equals.map { percentDecode(pair[pair.index(after: $0)...], plusIsSpace: true) } ?? ""
             query.values[name, default: []].append(value)
         }
-        return (percentDecode(String(uri[..<mark])), query)
+        return (percentDecode(bytes[bytes.startIndex..<mark]), query)
     }
 
-    static func percentDecode(_ text: String, plusIsSpace: Bool = false) -> String {
-        guard text.contains("%") || (plusIsSpace && text.contains("+")) else { return text }
+    static func percentDecode(_ text: Substring.UTF8View.SubSequence, plusIsSpace: Bool = false) -> String {
+        guard text.contains(UInt8(ascii: "%")) || (plusIsSpace && text.contains(UInt8(ascii: "+"))) else {
+            return String(Substring(text))
+        }
         var bytes: [UInt8] = []
-        var iterator = Array(text.utf8).makeIterator()
+        var iterator = text.makeIterator()
         while let byte = iterator.next() {
             if byte == UInt8(ascii: "%"), let high = iterator.next(), let low = iterator.next(),
                 let value = UInt8(String(decoding: [high, low], as: UTF8.self), radix: 16)
@@ -80,20 +83,29 @@ public struct QueryParameters: Sendable {
 
 /// Media-type helpers for Content-Type and Accept headers.
 public enum MediaType {
-    /// "application/json; charset=utf-8" → "application/json".
+    /// "application/json; charset=utf-8" → "application/json". Runs on every request, so it
+    /// works on UTF-8 bytes rather than through Foundation.
     public static func essence(of value: String) -> String {
-        let base = value.split(separator: ";", maxSplits: 1).first.map(String.init) ?? value
-        return base.trimmingCharacters(in: .whitespaces).lowercased()
+        let bytes = value.utf8
+        let end = bytes.firstIndex(of: UInt8(ascii: ";")) ?? bytes.endIndex
+        return trimmed(value.utf8[bytes.startIndex..<end]).lowercased()
     }
 
     /// The parameters of one media type ("as=Table;v=v1;g=meta.k8s.io").
     public static func parameters(of value: String) -> [String: String] {
         var result: [String: String] = [:]
-        for part in value.split(separator: ";").dropFirst() {
-            let pair = part.split(separator: "=", maxSplits: 1)
-            guard pair.count == 2 else { continue }
-            result[pair[0].trimmingCharacters(in: .whitespaces).lowercased()] = pair[1].trimmingCharacters(in: .whitespaces)
+        for part in value.utf8.split(separator: UInt8(ascii: ";")).dropFirst() {
+            guard let equals = part.firstIndex(of: UInt8(ascii: "=")) else { continue }
+            result[trimmed(part[part.startIndex..<equals]).lowercased()] = trimmed(part[part.index(after: equals)...])
         }
         return result
+    }
+
+    /// Text of the bytes without surrounding spaces and tabs.
+    static func trimmed(_ bytes: Substring.UTF8View.SubSequence) -> String {
+        var slice = bytes[...]
+        while let first = slice.first, first == 0x20 || first == 0x09 { slice = slice.dropFirst() }
+        while let last = slice.last, last == 0x20 || last == 0x09 { slice = slice.dropLast() }
+        return String(Substring(slice))
     }
 }

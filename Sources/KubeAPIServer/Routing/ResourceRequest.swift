@@ -19,7 +19,7 @@ public struct ResourceRequest: Sendable, Equatable {
     /// Parses `/api/v1/...` and `/apis/<group>/<version>/...`; nil for paths that are not
     /// resource requests (discovery documents, health checks).
     public static func parse(path: String, method: HTTPMethod, query: QueryParameters) -> ResourceRequest? {
-        var segments = path.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
+        var segments = path.utf8.split(separator: UInt8(ascii: "/")).map { String(Substring($0)) }
         let group: String
         let version: String
         if segments.first == "api", segments.count >= 3 {

@@ -68,9 +68,8 @@ public final class Authenticator: Sendable {
 
     /// The user a bearer token in an Authorization header belongs to.
     public func user(fromAuthorizationHeader header: String) -> UserInfo? {
-        let parts = header.split(separator: " ", maxSplits: 1)
-        guard parts.count == 2, parts[0].lowercased() == "bearer" else { return nil }
-        let token = parts[1].trimmingCharacters(in: .whitespaces)
+        guard header.utf8.count > 7, header.utf8.prefix(7).map({ $0 | 0x20 }) == Array("bearer ".utf8) else { return nil }
+        let token = MediaType.trimmed(header.utf8.dropFirst(7)[...])
         return tokens[token].map(withAuthenticatedGroup)
     }
 

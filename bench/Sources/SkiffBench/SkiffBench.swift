@@ -1,5 +1,8 @@
 import Foundation
+import KubeAPIServer
+import KubeModel
 import KubeStore
+import NIOHTTP1
 
 /// Benchmark helpers that need Skiff's libraries directly (the HTTP load comes from wrk).
 /// `skiff-bench store DIR CLIENTS COUNT`: raw SQLiteStore create throughput with CLIENTS
@@ -8,12 +11,45 @@ import KubeStore
 struct SkiffBench {
     static func main() async throws {
         let arguments = CommandLine.arguments
+        if arguments.count == 3, arguments[1] == "pipeline", let count = Int(arguments[2]) {
+            try await pipelineCost(count: count)
+            return
+        }
         guard arguments.count == 5, arguments[1] == "store", let clients = Int(arguments[3]), let count = Int(arguments[4]) else {
             FileHandle.standardError.write(Data("usage: skiff-bench store DIR CLIENTS COUNT\n".utf8))
             exit(2)
         }
         let creates = try await storeCreates(directory: arguments[2], clients: clients, count: count)
         print(String(format: "store_creates_per_s=%.0f", creates))
+    }
+
+    /// `skiff-bench pipeline COUNT`: CPU cost of the request pipeline alone (no TLS, no
+    /// network, in-memory store), to see where a create or a get spends its time.
+    static func pipelineCost(count: Int) async throws {
+        let core = APIServerCore(store: MemoryStore(), tokens: ["t": UserInfo(name: "bench", groups: ["system:masters"])])
+        try await core.bootstrap()
+        var headers = HTTPHeaders()
+        headers.add(name: "Authorization", value: "Bearer t")
+        headers.add(name: "Content-Type", value: "application/json")
+        let connection = HTTPServer.ConnectionInfo(remoteAddress: "bench")
+        var start = ContinuousClock.now
+        for index in 0..<count {
+            let body = Array(#"{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"c-\#(index)"},"data":{"key":"value"}}"#.utf8)
+            let request = APIRequest(method: .POST, uri: "/api/v1/namespaces/default/configmaps", headers: headers, body: body)
+            let response = await core.router.handle(request, connection: connection)
+            precondition(response.status == .created, "create failed: \(response.status)")
+        }
+        print(String(format: "pipeline create: %.1f µs", microseconds(ContinuousClock.now - start) / Double(count)))
+        start = ContinuousClock.now
+        for index in 0..<count {
+            let request = APIRequest(method: .GET, uri: "/api/v1/namespaces/default/configmaps/c-\(index)", headers: headers, body: [])
+            _ = await core.router.handle(request, connection: connection)
+        }
+        print(String(format: "pipeline get: %.1f µs", microseconds(ContinuousClock.now - start) / Double(count)))
+    }
+
+    static func microseconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) * 1e6 + Double(duration.components.attoseconds) / 1e12
     }
 
     /// Creates `count` keys (a ConfigMap-sized value each) from `clients` concurrent tasks.
