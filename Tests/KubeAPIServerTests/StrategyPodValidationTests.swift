@@ -202,9 +202,9 @@ import KubeModel
         }
         #expect(errors.isEmpty)
         #expect(updated.spec.containers[0].image == "nginx:1.27")
-        // The binding path sets nodeName on an unbound pod through an update.
+        // Only pods/binding may set nodeName; an ordinary update may not.
         let (_, bindErrors) = StrategyHarness.update(PodStrategy(), Fixtures.pod()) { $0.spec.nodeName = "node-a" }
-        #expect(bindErrors.isEmpty)
+        #expect(bindErrors.count == 1)
     }
 
     @Test func statusIsKeptOnUpdate() {

@@ -28,7 +28,7 @@ import KubeModel
         KindCase(kind: CoreV1.ReplicationController.groupVersionKind, fields: ["status.replicas"], names: .dns1123Subdomain, generation: true),
         KindCase(kind: AppsV1.ReplicaSet.groupVersionKind, fields: ["status.replicas"], names: .dns1123Subdomain, generation: true),
         KindCase(kind: AppsV1.Deployment.groupVersionKind, fields: [], names: .dns1123Subdomain, generation: true),
-        KindCase(kind: AppsV1.StatefulSet.groupVersionKind, fields: [], names: .dns1123Subdomain, generation: true),
+        KindCase(kind: AppsV1.StatefulSet.groupVersionKind, fields: [], names: .dns1123Label, generation: true),
         KindCase(kind: AppsV1.DaemonSet.groupVersionKind, fields: [], names: .dns1123Subdomain, generation: true),
         KindCase(kind: BatchV1.Job.groupVersionKind, fields: ["status.successful"], names: .dns1123Subdomain, generation: true),
         KindCase(kind: BatchV1.CronJob.groupVersionKind, fields: [], names: .dns1123Subdomain, generation: true),

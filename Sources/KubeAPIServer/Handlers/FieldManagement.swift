@@ -26,7 +26,7 @@ struct FieldManagement {
         switch target {
         case .main: return statusSubresource ? FieldSet([FieldSetPath(fields: "status")]) : FieldSet()
         case .status: return FieldSet([FieldSetPath(fields: "spec"), FieldSetPath(fields: "metadata")])
-        case .finalize: return FieldSet()
+        case .finalize, .binding: return FieldSet()
         }
     }
 
@@ -35,6 +35,7 @@ struct FieldManagement {
         case .main: return ""
         case .status: return "status"
         case .finalize: return "finalize"
+        case .binding: return "binding"
         }
     }
 

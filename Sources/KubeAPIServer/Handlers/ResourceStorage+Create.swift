@@ -13,7 +13,7 @@ extension ResourceStorage {
     func createObject(_ body: JSONValue, duplicates: [String], scope: RequestScope,
                       fieldValidation: FieldValidation? = nil) async throws -> (JSONValue, [String]) {
         var json = try checkTypeMeta(body)
-        if hasStatusSubresource, descriptor.plural != "pods" { json["status"] = nil }
+        if hasStatusSubresource, !strategy.keepsStatusOnCreate { json["status"] = nil }
         let validation = try fieldValidation ?? FieldValidation.from(scope.http.query)
         let (decoded, warnings) = try decode(json, duplicates: duplicates, validation: validation)
         var object = decoded

@@ -83,7 +83,7 @@ extension ResourceStorage {
             throw APIError.invalid(kind: CoreV1.Binding.groupVersionKind, name: name, errors: [.required("target.name")])
         }
         let now = context.now()
-        _ = try await writeWithRetry(scope, name: name, requestedVersion: "", duplicates: [], validation: .ignore, target: .main) { current in
+        _ = try await writeWithRetry(scope, name: name, requestedVersion: "", duplicates: [], validation: .ignore, target: .binding) { current in
             guard var current else { return nil }
             if let assigned = current[path: ["spec", "nodeName"]]?.stringValue, !assigned.isEmpty {
                 throw APIError.conflict(self.qualified, name: name, message: "pod \(name) is already assigned to node \"\(assigned)\"")

@@ -92,25 +92,28 @@ extension ResourceStorage {
             merged["metadata"] = .object(metadata)
             json = merged
         case .finalize:
-            var merged = oldJSON
-            var spec = oldJSON["spec"]?.objectValue ?? [:]
-            spec["finalizers"] = newJSON[path: ["spec", "finalizers"]]
-            merged["spec"] = .object(spec)
-            json = merged
+            json = Self.replacing(["spec", "finalizers"], in: oldJSON, from: newJSON)
+        case .binding:
+            json = Self.replacing(["spec", "nodeName"], in: oldJSON, from: newJSON)
         }
         let (decoded, warnings) = try decode(json, duplicates: duplicates, validation: validation)
         var object = decoded
         let oldObject = try decodeTyped(oldJSON)
         carryOverMetadata(&object.metadata, from: oldObject.metadata)
-        strategy.prepareForUpdate(&object, old: oldObject)
-        strategy.applyDefaults(&object)
         object.setTypeMeta()
-        if strategy.tracksGeneration, target == .main, json["spec"] != oldJSON["spec"] || specChanged(object, oldObject) {
-            object.metadata.generation = (oldObject.metadata.generation ?? 1) + 1
+        // The kind's update rules apply to writes of the object itself; subresources change
+        // only their own part (status, finalizers, the node binding) and skip them, as upstream.
+        var errors = MetadataValidation.validateUpdate(object.metadata, old: oldObject.metadata,
+                                                       namespaced: descriptor.namespaced, nameRule: strategy.nameValidation)
+        if target == .main {
+            strategy.prepareForUpdate(&object, old: oldObject)
+            strategy.applyDefaults(&object)
+            if strategy.tracksGeneration, specChanged(object, oldObject) {
+                object.metadata.generation = (oldObject.metadata.generation ?? 1) + 1
+            }
+            errors += strategy.validateUpdate(object, old: oldObject)
         }
-        try validateOrThrow(object, errors: strategy.validateUpdate(object, old: oldObject)
-                                + MetadataValidation.validateUpdate(object.metadata, old: oldObject.metadata,
-                                                                    namespaced: descriptor.namespaced, nameRule: strategy.nameValidation))
+        try validateOrThrow(object, errors: errors)
 
         var attributes = AdmissionAttributes(
             operation: .update, resource: descriptor, subresource: target == .status ? "status" : nil,
@@ -145,6 +148,18 @@ extension ResourceStorage {
             if case StoreError.conflict = error { throw error }
             throw mapStoreError(error, name: name)
         }
+    }
+
+    /// The stored object with one nested field taken from the request.
+    static func replacing(_ path: [String], in old: JSONValue, from new: JSONValue) -> JSONValue {
+        guard let first = path.first else { return new }
+        var result = old
+        if path.count == 1 {
+            result[first] = new[first]
+        } else {
+            result[first] = replacing(Array(path.dropFirst()), in: old[first] ?? [:], from: new[first] ?? [:])
+        }
+        return result
     }
 
     /// Fields of metadata only the server sets.

@@ -113,4 +113,6 @@ enum UpdateTarget {
     case status
     /// Only spec.finalizers of a namespace (namespaces/finalize).
     case finalize
+    /// Only spec.nodeName of a pod (pods/binding).
+    case binding
 }

@@ -23,6 +23,9 @@ public protocol ResourceStrategy: Sendable {
     var tracksGeneration: Bool { get }
     /// Names must be DNS-1123 subdomains for most kinds; some require a DNS-1123 label.
     var nameValidation: NameValidation { get }
+    /// Kinds with a status subresource start with empty status unless this is true (Nodes
+    /// register with their status; Pods set their own in prepareForCreate).
+    var keepsStatusOnCreate: Bool { get }
 }
 
 public enum NameValidation: Sendable {
@@ -42,6 +45,7 @@ extension ResourceStrategy {
     public func selectableFields(_ object: Object) -> [String: String] { [:] }
     public var tracksGeneration: Bool { false }
     public var nameValidation: NameValidation { .dns1123Subdomain }
+    public var keepsStatusOnCreate: Bool { false }
 }
 
 /// The strategy of kinds that need nothing beyond the generic behaviour.

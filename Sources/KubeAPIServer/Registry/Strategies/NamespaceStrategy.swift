@@ -3,10 +3,7 @@ import KubeModel
 /// Namespaces: DNS-1123 label names, the `kubernetes.io/metadata.name` label, the `kubernetes`
 /// finalizer and phase Active on create, valid spec.finalizers; `status.phase` and (upstream's
 /// legacy) `name` are selectable.
-///
-/// Upstream also resets spec.finalizers on ordinary updates (they change only through
-/// namespaces/finalize). The strategy cannot tell the two apart here — both arrive as updates —
-/// so it leaves them as written, which keeps namespaces/finalize working.
+/// spec.finalizers change only through namespaces/finalize: ordinary updates keep them.
 struct NamespaceStrategy: ResourceStrategy {
     typealias Object = CoreV1.Namespace
     var nameValidation: NameValidation { .dns1123Label }
@@ -24,6 +21,10 @@ struct NamespaceStrategy: ResourceStrategy {
         labels["kubernetes.io/metadata.name"] = namespace.metadata.name
         namespace.metadata.labels = labels
         if (namespace.status.phase ?? "").isEmpty { namespace.status.phase = "Active" }
+    }
+
+    func prepareForUpdate(_ namespace: inout CoreV1.Namespace, old: CoreV1.Namespace) {
+        namespace.spec.finalizers = old.spec.finalizers
     }
 
     func validate(_ namespace: CoreV1.Namespace) -> [FieldError] {

@@ -5,6 +5,8 @@ import KubeModel
 /// only be set once; `spec.unschedulable` is selectable.
 struct NodeStrategy: ResourceStrategy {
     typealias Object = CoreV1.Node
+    /// The kubelet registers its Node with status (capacity, addresses) in the create.
+    var keepsStatusOnCreate: Bool { true }
 
     func applyDefaults(_ node: inout CoreV1.Node) {
         if let cidrs = node.spec.podCIDRs, let first = cidrs.first {

@@ -3,9 +3,6 @@ import KubeModel
 /// Upstream's ValidatePodUpdate: a running pod's spec is immutable except container images,
 /// activeDeadlineSeconds (set or lowered), additions to tolerations, removal of scheduling
 /// gates and terminationGracePeriodSeconds going from negative to 1.
-///
-/// One addition: spec.nodeName may go from empty to a node, because pods/binding writes
-/// through the ordinary update path here (upstream binds through its own storage).
 enum PodUpdateValidation {
     static let forbiddenMessage = "pod updates may not change fields other than `spec.containers[*].image`,"
         + "`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,`spec.tolerations` (only additions to existing tolerations),"
@@ -61,7 +58,6 @@ enum PodUpdateValidation {
         if let previous = old.spec.terminationGracePeriodSeconds, previous < 0, munged.terminationGracePeriodSeconds == 1 {
             munged.terminationGracePeriodSeconds = previous
         }
-        if (old.spec.nodeName ?? "").isEmpty { munged.nodeName = old.spec.nodeName }
         if munged != old.spec {
             errors.append(.forbidden(specPath, forbiddenMessage + "\n" + specDiff(old: old.spec, new: munged)))
         }

@@ -3,9 +3,11 @@ import KubeModel
 /// StatefulSets (apps/v1): upstream's defaults (OrderedReady, RollingUpdate with partition 0,
 /// Retain/Retain claim retention, one replica, ten revisions, claim-template defaults),
 /// ValidateStatefulSetSpec, and a spec immutable but for the fields upstream lets change.
+/// Names are DNS labels: they become the pods' names and hostnames with an ordinal suffix.
 struct StatefulSetStrategy: ResourceStrategy {
     typealias Object = AppsV1.StatefulSet
     var tracksGeneration: Bool { true }
+    var nameValidation: NameValidation { .dns1123Label }
 
     static let immutableMessage = "updates to statefulset spec for fields other than 'replicas', 'ordinals', 'template', "
         + "'updateStrategy', 'revisionHistoryLimit', 'persistentVolumeClaimRetentionPolicy' and 'minReadySeconds' are forbidden"
