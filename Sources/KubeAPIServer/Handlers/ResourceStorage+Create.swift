@@ -5,13 +5,12 @@ import KubeStore
 extension ResourceStorage {
     func create(_ scope: RequestScope) async throws -> APIResponse {
         let (body, duplicates) = try RequestBody.object(scope.http)
-        let (created, warnings) = try await createObject(body, duplicates: duplicates, scope: scope)
-        return try render(json: created, scope: scope, status: 201, warnings: warnings)
+        return try render(try await createObject(body, duplicates: duplicates, scope: scope), scope: scope, status: 201)
     }
 
     /// The whole create path; also used by server-side apply and create-on-update.
     func createObject(_ body: JSONValue, duplicates: [String], scope: RequestScope,
-                      fieldValidation: FieldValidation? = nil) async throws -> (JSONValue, [String]) {
+                      fieldValidation: FieldValidation? = nil) async throws -> WrittenObject {
         var json = try checkTypeMeta(body)
         if hasStatusSubresource, !strategy.keepsStatusOnCreate { json["status"] = nil }
         let validation = try fieldValidation ?? FieldValidation.from(scope.http.query)
@@ -34,7 +33,7 @@ extension ResourceStorage {
 
         if scope.isDryRun {
             await context.admission.finished(attributes, committed: false)
-            return (final, warnings)
+            return WrittenObject(json: final, stored: nil, warnings: warnings)
         }
         let bytes = StoredObject.storageBytes(final)
         try checkSize(bytes)
@@ -43,7 +42,7 @@ extension ResourceStorage {
             let kv = try await store.create(key(scope, name: name), value: bytes)
             await context.admission.finished(attributes, committed: true)
             StoredObject.setResourceVersion(&final, kv.modRevision)
-            return (final, warnings)
+            return WrittenObject(json: final, stored: kv, warnings: warnings)
         } catch StoreError.keyExists {
             await context.admission.finished(attributes, committed: false)
             throw APIError.alreadyExists(qualified, name: name)

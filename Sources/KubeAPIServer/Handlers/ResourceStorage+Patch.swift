@@ -16,7 +16,7 @@ extension ResourceStorage {
         let (patch, duplicates) = try RequestBody.parseJSON(scope.http.body)
         let schema = SchemaCatalog.definitionNameByKind[gvk].flatMap { SchemaCatalog.definitions[$0] }
 
-        let (result, warnings, _) = try await writeWithRetry(
+        let (written, _) = try await writeWithRetry(
             scope, name: name, requestedVersion: "", duplicates: duplicates, validation: validation, target: target
         ) { current in
             guard let current else { return nil }
@@ -32,7 +32,7 @@ extension ResourceStorage {
         } onMissing: {
             throw APIError.notFound(self.qualified, name: name)
         }
-        return try render(json: result, scope: scope, warnings: warnings)
+        return try render(written, scope: scope)
     }
 
     static func applyPatch(_ patch: JSONValue, type: String, to document: JSONValue, schema: JSONValue?) throws -> JSONValue {
@@ -76,7 +76,7 @@ extension ResourceStorage {
         let requestedVersion = config[path: ["metadata", "resourceVersion"]]?.stringValue ?? ""
         let now = context.now()
 
-        let (result, warnings, created) = try await writeWithRetry(
+        let (written, created) = try await writeWithRetry(
             scope, name: name, requestedVersion: requestedVersion, duplicates: [], validation: validation, target: target
         ) { current in
             guard let current else { return nil }
@@ -86,6 +86,6 @@ extension ResourceStorage {
             let applied = try self.fieldManagement.apply(config: config, to: nil, manager: manager, force: force, target: target, now: now)
             return try await self.createObject(applied, duplicates: [], scope: scope, fieldValidation: validation)
         }
-        return try render(json: result, scope: scope, status: created ? 201 : 200, warnings: warnings)
+        return try render(written, scope: scope, status: created ? 201 : 200)
     }
 }

@@ -21,7 +21,7 @@ extension ResourceStorage {
                 incoming = try RequestBody.parseJSON(scope.http.body).0
             }
             let type = scope.http.contentType ?? ""
-            let (result, warnings, _) = try await writeWithRetry(
+            let (written, _) = try await writeWithRetry(
                 scope, name: name, requestedVersion: precondition, duplicates: [], validation: .ignore, target: .main
             ) { current in
                 guard var current else { return nil }
@@ -47,8 +47,8 @@ extension ResourceStorage {
             } onMissing: {
                 throw APIError.notFound(self.qualified, name: name)
             }
-            var response = APIResponse.json(Self.scaleObject(of: result).jsonBytes())
-            response.addWarnings(warnings)
+            var response = APIResponse.json(Self.scaleObject(of: written.json).jsonBytes())
+            response.addWarnings(written.warnings)
             return response
         default:
             throw APIError.methodNotAllowed(scope.http.method.rawValue)

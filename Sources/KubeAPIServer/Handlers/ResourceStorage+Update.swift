@@ -14,7 +14,7 @@ extension ResourceStorage {
         let requestedVersion = json[path: ["metadata", "resourceVersion"]]?.stringValue ?? ""
         let validation = try FieldValidation.from(scope.http.query)
 
-        let (result, warnings, created) = try await writeWithRetry(
+        let (written, created) = try await writeWithRetry(
             scope, name: name, requestedVersion: requestedVersion, duplicates: duplicates, validation: validation, target: target
         ) { current in
             guard current != nil else { return nil }
@@ -24,7 +24,7 @@ extension ResourceStorage {
             guard Self.createsOnUpdate(self.descriptor) else { throw APIError.notFound(self.qualified, name: name) }
             return try await self.createObject(json, duplicates: duplicates, scope: scope, fieldValidation: validation)
         }
-        return try render(json: result, scope: scope, status: created ? 201 : 200, warnings: warnings)
+        return try render(written, scope: scope, status: created ? 201 : 200)
     }
 
     func withName(_ json: JSONValue, _ name: String) -> JSONValue {
@@ -47,12 +47,11 @@ extension ResourceStorage {
         _ scope: RequestScope, name: String, requestedVersion: String,
         duplicates: [String], validation: FieldValidation, target: UpdateTarget,
         produce: (JSONValue?) async throws -> JSONValue?,
-        onMissing: () async throws -> (JSONValue, [String])
-    ) async throws -> (JSONValue, [String], created: Bool) {
+        onMissing: () async throws -> WrittenObject
+    ) async throws -> (WrittenObject, created: Bool) {
         for _ in 0..<32 {
             guard let kv = try await store.get(key(scope, name: name)) else {
-                let (created, warnings) = try await onMissing()
-                return (created, warnings, true)
+                return (try await onMissing(), true)
             }
             let oldJSON = try StoredObject.decode(kv)
             guard let produced = try await produce(oldJSON) else { throw APIError.notFound(qualified, name: name) }
@@ -64,10 +63,10 @@ extension ResourceStorage {
                 }
             }
             do {
-                let (result, warnings) = try await commitUpdate(
+                let written = try await commitUpdate(
                     scope, name: name, old: kv, oldJSON: oldJSON, newJSON: produced,
                     duplicates: duplicates, validation: validation, target: target)
-                return (result, warnings, false)
+                return (written, false)
             } catch StoreError.conflict {
                 if !requestedVersion.isEmpty { throw APIError.staleResourceVersion(qualified, name: name) }
                 continue
@@ -79,7 +78,7 @@ extension ResourceStorage {
     /// Turns the new JSON into the stored object: carries over what the client may not change,
     /// defaults, validates, admits and writes it (or deletes it when its last finalizer went).
     func commitUpdate(_ scope: RequestScope, name: String, old: KeyValue, oldJSON: JSONValue, newJSON: JSONValue,
-                      duplicates: [String], validation: FieldValidation, target: UpdateTarget) async throws -> (JSONValue, [String]) {
+                      duplicates: [String], validation: FieldValidation, target: UpdateTarget) async throws -> WrittenObject {
         var json = newJSON
         switch target {
         case .main:
@@ -127,8 +126,8 @@ extension ResourceStorage {
         // An update that changes nothing is not written, so resourceVersion stays (as upstream).
         if bytes == old.value || scope.isDryRun {
             await context.admission.finished(attributes, committed: false)
-            if bytes == old.value { return (oldJSON, warnings) }
-            return (final, warnings)
+            if bytes == old.value { return WrittenObject(json: oldJSON, stored: old, warnings: warnings) }
+            return WrittenObject(json: final, stored: nil, warnings: warnings)
         }
         try checkSize(bytes)
         // Once deletion was requested, removing the last finalizer completes the delete.
@@ -136,13 +135,13 @@ extension ResourceStorage {
             let deleted = try await store.delete(old.key, expectedModRevision: old.modRevision)
             await context.admission.finished(attributes, committed: true)
             StoredObject.setResourceVersion(&final, deleted.modRevision)
-            return (final, warnings)
+            return WrittenObject(json: final, stored: nil, warnings: warnings)
         }
         do {
             let kv = try await store.update(old.key, value: bytes, expectedModRevision: old.modRevision)
             await context.admission.finished(attributes, committed: true)
             StoredObject.setResourceVersion(&final, kv.modRevision)
-            return (final, warnings)
+            return WrittenObject(json: final, stored: kv, warnings: warnings)
         } catch {
             await context.admission.finished(attributes, committed: false)
             if case StoreError.conflict = error { throw error }

@@ -100,9 +100,27 @@ public final class ResourceStorage<Strategy: ResourceStrategy>: ResourceHandling
         return response
     }
 
+    func render(_ written: WrittenObject, scope: RequestScope, status: Int = 200) throws -> APIResponse {
+        let format = try OutputFormat.negotiate(accept: scope.http.headers.first(name: "accept"), query: scope.http.query)
+        guard format == .json, let stored = written.stored else {
+            return try render(json: written.json, scope: scope, status: status, warnings: written.warnings)
+        }
+        var response = APIResponse.json(StoredObject.responseBytes(stored), status: .init(statusCode: status))
+        response.addWarnings(written.warnings)
+        return response
+    }
+
     func get(_ scope: RequestScope) async throws -> APIResponse {
         try render(try await load(scope, name: scope.resource.name!), scope: scope)
     }
+}
+
+/// The result of a write: the object as JSON, and the stored bytes with their revision when
+/// the write reached the store, so a JSON response can reuse them instead of encoding again.
+struct WrittenObject {
+    var json: JSONValue
+    var stored: KeyValue?
+    var warnings: [String]
 }
 
 /// Which part of an object an update writes.
