@@ -12,46 +12,52 @@ extension FieldSet {
         by object: JSONValue, schema: MergeSchema, rejectingDuplicates: Bool
     ) throws(StructuredValueError) -> FieldSet {
         var collector = Collector(rejectsDuplicates: rejectingDuplicates)
-        try collector.visit(object, schema, path: [])
-        return collector.set
+        // The root itself is never a member (its path is empty).
+        return try collector.visit(object, schema).set
     }
 
+    /// Builds each level's set on the way back up, so no path is walked from the root per field;
+    /// `path` is kept only for errors.
     private struct Collector {
-        var set = FieldSet()
         let rejectsDuplicates: Bool
+        var path: [FieldSetPathElement] = []
 
         init(rejectsDuplicates: Bool) { self.rejectsDuplicates = rejectsDuplicates }
 
-        mutating func visit(_ value: JSONValue, _ schema: MergeSchema, path: FieldSetPath) throws(StructuredValueError) {
+        /// The fields under `value`, and whether `value` is itself a member of its parent's set.
+        mutating func visit(_ value: JSONValue, _ schema: MergeSchema) throws(StructuredValueError) -> (set: FieldSet, isMember: Bool) {
             switch schema.shape(for: value) {
             case .scalar, .untyped:
-                set.insert(path)
+                return (FieldSet(), true)
             case .list(let itemSchema, let kind):
-                guard case .array(let items) = value, kind != .atomic else {
-                    if !value.isNull { set.insert(path) }
-                    return
-                }
+                guard case .array(let items) = value, kind != .atomic else { return (FieldSet(), !value.isNull) }
+                var set = FieldSet()
                 var seen = Set<FieldSetPathElement>()
-                for (element, item) in try ListItemIdentity.identify(items, kind: kind, itemSchema: itemSchema, listPath: path) {
+                let identified = try ListItemIdentity.identify(
+                    items, kind: kind, itemSchema: itemSchema, listPath: FieldSetPath(path))
+                for (element, item) in identified {
                     if rejectsDuplicates && !seen.insert(element).inserted {
-                        throw StructuredValueError("duplicate entries for key \(element)", at: path)
+                        throw StructuredValueError("duplicate entries for key \(element)", at: FieldSetPath(path))
                     }
-                    let itemPath = path.appending(element)
-                    try visit(item, itemSchema, path: itemPath)
-                    set.insert(itemPath)
+                    path.append(element)
+                    let (subset, _) = try visit(item, itemSchema)
+                    path.removeLast()
+                    set.add(subset, under: element, isMember: true)
                 }
+                return (set, false)
             case .map(let shape):
-                guard case .object(let entries) = value, !shape.isAtomic else {
-                    if !value.isNull { set.insert(path) }
-                    return
-                }
+                guard case .object(let entries) = value, !shape.isAtomic else { return (FieldSet(), !value.isNull) }
+                var set = FieldSet()
                 for (name, entry) in entries {
-                    let entryPath = path.appending(.field(name))
-                    try visit(entry, shape.schema(forField: name), path: entryPath)
-                    if entry.isNull || entry.objectValue?.isEmpty == true || !shape.declares(name) {
-                        set.insert(entryPath)
-                    }
+                    let element = FieldSetPathElement.field(name)
+                    let entrySchema = shape.schema(forField: name)
+                    path.append(element)
+                    let (subset, isMember) = try visit(entry, entrySchema)
+                    path.removeLast()
+                    let isLeaf = entry.isNull || entry.objectValue?.isEmpty == true || !shape.declares(name)
+                    set.add(subset, under: element, isMember: isMember || isLeaf)
                 }
+                return (set, false)
             }
         }
     }

@@ -31,6 +31,18 @@ public struct FieldSet: Sendable, Equatable, CustomStringConvertible {
         }
     }
 
+    /// Adds `subset` under `element` (merging with what is there), and `element` itself when
+    /// `isMember`: how the walks over objects build a level from the levels below it.
+    mutating func add(_ subset: FieldSet, under element: FieldSetPathElement, isMember: Bool) {
+        if isMember { members.insert(element) }
+        guard !subset.isEmpty else { return }
+        if let index = children.index(forKey: element) {
+            children.values[index].formUnion(subset)
+        } else {
+            children[element] = subset
+        }
+    }
+
     public func contains(_ path: FieldSetPath) -> Bool {
         var current = self
         for (position, element) in path.elements.enumerated() {
@@ -45,15 +57,31 @@ public struct FieldSet: Sendable, Equatable, CustomStringConvertible {
     public func child(_ element: FieldSetPathElement) -> FieldSet { children[element] ?? FieldSet() }
 
     public func union(_ other: FieldSet) -> FieldSet {
+        if other.isEmpty { return self }
+        if isEmpty { return other }
         var result = self
-        result.members.formUnion(other.members)
-        for (element, subset) in other.children {
-            result.children[element] = result.children[element].map { $0.union(subset) } ?? subset
-        }
+        result.formUnion(other)
         return result
     }
 
+    mutating func formUnion(_ other: FieldSet) {
+        if other.isEmpty { return }
+        if isEmpty {
+            self = other
+            return
+        }
+        members.formUnion(other.members)
+        for (element, subset) in other.children {
+            if let index = children.index(forKey: element) {
+                children.values[index].formUnion(subset)
+            } else {
+                children[element] = subset
+            }
+        }
+    }
+
     public func intersection(_ other: FieldSet) -> FieldSet {
+        if isEmpty || other.isEmpty { return FieldSet() }
         var result = FieldSet()
         result.members = members.intersection(other.members)
         for (element, subset) in children {
@@ -66,27 +94,61 @@ public struct FieldSet: Sendable, Equatable, CustomStringConvertible {
     /// The paths of this set that are not in `other`; paths under a path of `other` stay.
     public func subtracting(_ other: FieldSet) -> FieldSet {
         var result = self
-        result.members.subtract(other.members)
-        for (element, otherSubset) in other.children {
-            guard let subset = children[element] else { continue }
-            result.setChild(element, subset.subtracting(otherSubset))
-        }
+        result.subtract(other)
         return result
+    }
+
+    /// Removes the paths of `other` (as `subtracting`); returns whether anything went, so callers
+    /// can keep what they derived from the set when nothing did.
+    @discardableResult
+    mutating func subtract(_ other: FieldSet) -> Bool {
+        if isEmpty || other.isEmpty { return false }
+        var changed = false
+        if removeMembers(other.members) { changed = true }
+        if !children.isEmpty {
+            for (element, otherSubset) in other.children {
+                guard let index = children.index(forKey: element) else { continue }
+                if children.values[index].subtract(otherSubset) {
+                    changed = true
+                    if children.values[index].isEmpty { children.remove(at: index) }
+                }
+            }
+        }
+        return changed
     }
 
     /// The paths of this set that are neither in `other` nor under one of its paths (upstream's
     /// `RecursiveDifference`, used to ignore whole subtrees such as `status`).
     public func subtractingRecursively(_ other: FieldSet) -> FieldSet {
+        if isEmpty || other.isEmpty { return self }
         var result = self
-        result.members.subtract(other.members)
-        for (element, subset) in children {
-            if other.members.contains(element) {
-                result.children[element] = nil
-            } else if let otherSubset = other.children[element] {
-                result.setChild(element, subset.subtractingRecursively(otherSubset))
-            }
+        result.removeMembers(other.members)
+        guard !children.isEmpty else { return result }
+        // Walks `other`, usually the smaller (a few ignored fields).
+        for element in other.members where children[element] != nil {
+            result.children[element] = nil
+        }
+        for (element, otherSubset) in other.children where !other.members.contains(element) {
+            guard let subset = children[element] else { continue }
+            result.setChild(element, subset.subtractingRecursively(otherSubset))
         }
         return result
+    }
+
+    /// Removes `elements` from `members`; returns whether any was there. Looks up the smaller
+    /// set's elements in the larger, and copies storage only when something goes.
+    @discardableResult
+    private mutating func removeMembers(_ elements: Set<FieldSetPathElement>) -> Bool {
+        guard !members.isEmpty, !elements.isEmpty else { return false }
+        if elements.count <= members.count {
+            var removed = false
+            for element in elements where members.remove(element) != nil { removed = true }
+            return removed
+        }
+        var gone: [FieldSetPathElement] = []
+        for element in members where elements.contains(element) { gone.append(element) }
+        for element in gone { members.remove(element) }
+        return !gone.isEmpty
     }
 
     private mutating func setChild(_ element: FieldSetPathElement, _ subset: FieldSet) {

@@ -21,19 +21,39 @@ public struct FieldSetPathElement: Sendable, Hashable, Comparable, CustomStringC
     }
 
     public let kind: Kind
-    /// How FieldsV1 spells this element as an object key. The spelling is canonical (sorted key
-    /// fields, Go's JSON), so it is also the element's identity.
-    public let fieldsV1Key: String
+    /// The FieldsV1 spelling of key and value elements, which is canonical (sorted key fields,
+    /// Go's JSON) and so their identity; nil for fields and indices, which compare by content
+    /// so the common elements cost no formatting and hash as the name or number they hold.
+    private let canonicalKey: String?
 
     private init(kind: Kind) {
         self.kind = kind
         switch kind {
-        case .field(let name): fieldsV1Key = "f:" + name
+        case .field, .index:
+            canonicalKey = nil
         case .key(let fields):
-            fieldsV1Key = "k:{" + fields.map { GoText.json(.string($0.name)) + ":" + GoText.json($0.value) }
-                .joined(separator: ",") + "}"
-        case .value(let value): fieldsV1Key = "v:" + GoText.json(value)
-        case .index(let index): fieldsV1Key = "i:" + String(index)
+            var key = "k:{"
+            for (position, field) in fields.enumerated() {
+                if position > 0 { key += "," }
+                GoText.writeJSONString(field.name, into: &key)
+                key += ":"
+                GoText.writeJSON(field.value, into: &key)
+            }
+            key += "}"
+            canonicalKey = key
+        case .value(let value):
+            var key = "v:"
+            GoText.writeJSON(value, into: &key)
+            canonicalKey = key
+        }
+    }
+
+    /// How FieldsV1 spells this element as an object key.
+    public var fieldsV1Key: String {
+        switch kind {
+        case .field(let name): return "f:" + name
+        case .index(let index): return "i:" + String(index)
+        case .key, .value: return canonicalKey!
         }
     }
 
@@ -55,11 +75,13 @@ public struct FieldSetPathElement: Sendable, Hashable, Comparable, CustomStringC
     /// Reads a FieldsV1 object key. Returns nil for element types this version does not know,
     /// which upstream drops rather than rejects so newer writers stay readable.
     public static func parse(fieldsV1Key text: String) throws(FieldsV1Error) -> FieldSetPathElement? {
-        let bytes = Array(text.utf8)
-        guard bytes.count >= 2 else { throw FieldsV1Error("key must be 2 characters long: \(text)") }
-        guard bytes[1] == UInt8(ascii: ":") else { throw FieldsV1Error("missing colon: \(text)") }
-        let body = String(decoding: bytes[2...], as: UTF8.self)
-        switch bytes[0] {
+        let utf8 = text.utf8
+        guard utf8.count >= 2 else { throw FieldsV1Error("key must be 2 characters long: \(text)") }
+        let tag = utf8[utf8.startIndex]
+        let colon = utf8.index(after: utf8.startIndex)
+        guard utf8[colon] == UInt8(ascii: ":") else { throw FieldsV1Error("missing colon: \(text)") }
+        let body = String(decoding: utf8[utf8.index(after: colon)...], as: UTF8.self)
+        switch tag {
         case UInt8(ascii: "f"):
             return .field(body)
         case UInt8(ascii: "v"):
@@ -85,11 +107,23 @@ public struct FieldSetPathElement: Sendable, Hashable, Comparable, CustomStringC
         }
     }
 
+    /// Equal exactly when the FieldsV1 spellings are.
     public static func == (lhs: FieldSetPathElement, rhs: FieldSetPathElement) -> Bool {
-        lhs.fieldsV1Key == rhs.fieldsV1Key
+        switch (lhs.kind, rhs.kind) {
+        case (.field(let a), .field(let b)): return a == b
+        case (.index(let a), .index(let b)): return a == b
+        case (.key, .key), (.value, .value): return lhs.canonicalKey == rhs.canonicalKey
+        default: return false
+        }
     }
 
-    public func hash(into hasher: inout Hasher) { hasher.combine(fieldsV1Key) }
+    public func hash(into hasher: inout Hasher) {
+        switch kind {
+        case .field(let name): hasher.combine(name)
+        case .index(let index): hasher.combine(index)
+        case .key, .value: hasher.combine(canonicalKey)
+        }
+    }
 
     /// Upstream's order: fields, then keys, then values, then indices; within a kind by content.
     public static func < (lhs: FieldSetPathElement, rhs: FieldSetPathElement) -> Bool {

@@ -9,7 +9,7 @@ enum GoText {
         return out
     }
 
-    private static func writeJSON(_ value: JSONValue, into out: inout String) {
+    static func writeJSON(_ value: JSONValue, into out: inout String) {
         switch value {
         case .string(let s): writeJSONString(s, into: &out)
         case .array(let items):
@@ -28,12 +28,22 @@ enum GoText {
                 writeJSON(object[key]!, into: &out)
             }
             out += "}"
-        case .null, .bool, .int, .double:
+        case .int(let i): out += String(i)
+        case .bool(let b): out += b ? "true" : "false"
+        case .null: out += "null"
+        case .double:
             out += JSONWriter.string(value)
         }
     }
 
-    private static func writeJSONString(_ s: String, into out: inout String) {
+    static func writeJSONString(_ s: String, into out: inout String) {
+        // Most strings (names, ports, protocols) need no escape: copied whole.
+        if !s.utf8.contains(where: mayNeedEscape) {
+            out += "\""
+            out += s
+            out += "\""
+            return
+        }
         out += "\""
         for scalar in s.unicodeScalars {
             switch scalar {
@@ -49,6 +59,12 @@ enum GoText {
             }
         }
         out += "\""
+    }
+
+    /// Bytes of characters the slow path may escape (0xE2 leads U+2028 and U+2029).
+    private static func mayNeedEscape(_ byte: UInt8) -> Bool {
+        byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte == UInt8(ascii: "<")
+            || byte == UInt8(ascii: ">") || byte == UInt8(ascii: "&") || byte == 0xE2
     }
 
     private static func unicodeEscape(_ scalar: Unicode.Scalar) -> String {

@@ -34,6 +34,23 @@ enum ListItemIdentity {
         }
     }
 
+    /// Whether `element(of:…)` names `item` without failing, told without building the element.
+    static func isIdentifiable(_ item: JSONValue, kind: MergeSchema.ListKind, itemSchema: MergeSchema) -> Bool {
+        switch kind {
+        case .atomic:
+            return true
+        case .set:
+            switch item {
+            case .object, .array: return false
+            default: return true
+            }
+        case .map(let keys):
+            guard case .object(let fields) = item else { return false }
+            for name in keys where fields[name] == nil && defaultValue(ofKey: name, in: itemSchema) == nil { return false }
+            return true
+        }
+    }
+
     /// Each item of a list paired with the element naming it, in list order.
     static func identify(
         _ items: [JSONValue], kind: MergeSchema.ListKind, itemSchema: MergeSchema, listPath: FieldSetPath
@@ -50,7 +67,7 @@ enum ListItemIdentity {
     /// every built-in key field has one; the catalog comes from v2, which omits them, so for
     /// catalog schemas the v3 values are restored here: "TCP" for `protocol`, zero values otherwise.
     private static func defaultValue(ofKey name: String, in itemSchema: MergeSchema) -> JSONValue? {
-        guard case .map(let shape) = itemSchema.declaredShape, let field = shape.fields[name] else { return nil }
+        guard case .map(let shape) = itemSchema.declaredShape, let field = shape.rawFields[name] else { return nil }
         if let declared = field["def"] ?? field["default"] { return declared }
         guard let type = field["t"]?.stringValue else { return nil }
         switch type {

@@ -44,15 +44,29 @@ public enum ManagedFields {
         let identity = ManagerIdentity(
             manager: manager, operation: ManagerIdentity.updateOperation, apiVersion: apiVersion, subresource: subresource)
         do {
+            if live == nil && state.isEmpty {
+                // A create with nothing stored or sent: the writer owns whatever it wrote.
+                let fields = try CreatedFields.fieldsV1(
+                    of: result, schema: MergeSchema(schema), ignoring: ignoredFields, untracked: untrackedFields)
+                guard !fields.isEmpty else { return ManagedFieldsState.writing([], into: result) }
+                let entry = FieldOwnership.json(
+                    manager: manager, operation: ManagerIdentity.updateOperation, apiVersion: apiVersion, time: time,
+                    fieldsV1: .object(fields), subresource: subresource)
+                return ManagedFieldsState.writing([entry], into: result)
+            }
             var updated = state
-            let comparison = try transferOwnership(
+            let counted = try transferOwnership(
                 from: old, to: result, schema: MergeSchema(schema), ignoredFields: ignoredFields,
                 keeping: nil, force: true, state: &updated)
-            let taken = comparison.changed.subtractingRecursively(ignoredFields).subtracting(untrackedFields)
+            let taken = counted.changed.subtracting(untrackedFields)
             if !taken.isEmpty {
-                let previous = updated.owners[identity]?.set ?? FieldSet()
-                updated.owners[identity] = OwnedFields(set: taken.union(previous), apiVersion: apiVersion, applied: false)
-                updated.times[identity] = time
+                // What it owned before stays owned, with what it takes now.
+                var owned = updated.owners[identity] ?? OwnedFields(set: FieldSet(), apiVersion: apiVersion, applied: false, time: nil)
+                owned.formUnion(taken)
+                owned.apiVersion = apiVersion
+                owned.applied = false
+                owned.time = time
+                updated.owners[identity] = owned
             }
             updated.capUpdateManagers(maximum: maximumUpdateManagers)
             return updated.written(into: result)
@@ -93,6 +107,8 @@ public enum ManagedFields {
         } catch {
             throw ManagedFieldsError.internalError("failed to decode managed fields: \(error)")
         }
+        // Apply works on every owner's set (conflicts, pruning).
+        state.decodeAll()
         let mergeSchema = MergeSchema(schema)
         let old = withoutManagedFields(live ?? .object([:]))
         let applied: FieldSet
@@ -114,7 +130,8 @@ public enum ManagedFields {
             let merged = try StructuredMerge.merge(old, config, schema: mergeSchema) ?? .object([:])
             let lastApplied = state.owners[identity]?.set.subtractingRecursively(ignoredFields)
             state.owners[identity] = OwnedFields(
-                set: applied.subtractingRecursively(ignoredFields), apiVersion: apiVersion, applied: true)
+                set: applied.subtractingRecursively(ignoredFields), apiVersion: apiVersion, applied: true,
+                time: state.owners[identity]?.time)
             result = try AppliedFieldPruning.pruning(merged, lastApplied: lastApplied, owners: state.owners, schema: mergeSchema)
             result = resetting(ignoredFields, in: result, to: old)
             try transferOwnership(
@@ -131,7 +148,7 @@ public enum ManagedFields {
         if old.isSemanticallyEqual(to: result) {
             result = old
         } else if state.owners[identity] != nil {
-            state.times[identity] = time
+            state.owners[identity]?.time = time
         }
         state.capUpdateManagers(maximum: maximumUpdateManagers)
         return state.written(into: result)
@@ -139,36 +156,49 @@ public enum ManagedFields {
 
     /// Takes what changed between `old` and `new` away from every manager but `keeping`, and
     /// drops what was removed; without `force`, changes to fields others own are conflicts.
+    /// Returns the comparison without the ignored fields.
     @discardableResult
     private static func transferOwnership(
         from old: JSONValue, to new: JSONValue, schema: MergeSchema, ignoredFields: FieldSet,
         keeping actor: ManagerIdentity?, force: Bool, state: inout ManagedFieldsState
     ) throws -> StructuredComparison {
-        let comparison = try StructuredComparison(from: old, to: new, schema: schema)
+        let comparison = try StructuredComparison(from: old, to: new, schema: schema, mergingAdditions: true)
         let counted = comparison.excluding(ignoredFields)
         let changed = counted.changed
-        var conflicts: [(owner: ManagerIdentity, fields: FieldSet)] = []
-        for (identity, owned) in state.owners where identity != actor {
-            let contested = owned.set.intersection(changed)
-            if !contested.isEmpty { conflicts.append((identity, contested)) }
+        if changed.isEmpty && counted.removed.isEmpty {
+            state.removeEmptyOwners()
+            return counted
         }
-        if !force && !conflicts.isEmpty { throw ApplyConflict(conflicts) }
-        for (identity, owned) in state.owners where identity != actor {
-            state.owners[identity]?.set = owned.set.subtracting(changed).subtracting(counted.removed)
+        if !force {
+            var conflicts: [(owner: ManagerIdentity, fields: FieldSet)] = []
+            for (identity, owned) in state.owners where identity != actor {
+                let contested = owned.set.intersection(changed)
+                if !contested.isEmpty { conflicts.append((identity, contested)) }
+            }
+            if !conflicts.isEmpty { throw ApplyConflict(conflicts) }
+        }
+        for identity in state.owners.keys where identity != actor {
+            state.owners[identity]?.subtract(changed, counted.removed)
         }
         state.removeEmptyOwners()
-        return comparison
+        return counted
     }
 
     /// Which stored entries an update starts from: the request's own when it sends some (`[]` or a
     /// single empty entry clears them), otherwise the live object's. Unreadable entries count as none.
     private static func storedState(live: JSONValue?, new: JSONValue, throughSubresource: Bool) -> ManagedFieldsState {
-        let liveState = (try? ManagedFieldsState(decoding: live?["metadata"]?["managedFields"])) ?? ManagedFieldsState()
-        guard !throughSubresource, let sent = new["metadata"]?["managedFields"], !sent.isNull else { return liveState }
+        let stored = live?["metadata"]?["managedFields"]
+        func liveState() -> ManagedFieldsState {
+            (try? ManagedFieldsState(decoding: stored)) ?? ManagedFieldsState()
+        }
+        guard !throughSubresource, let sent = new["metadata"]?["managedFields"], !sent.isNull else { return liveState() }
         if let entries = sent.arrayValue, entries.isEmpty || (entries.count == 1 && entries[0] == .object([:])) {
             return ManagedFieldsState()
         }
-        guard let state = try? ManagedFieldsState(decoding: sent), !state.isEmpty else { return liveState }
+        // Clients that read, modify and write back send the stored entries unchanged: they decode
+        // to the same state, so decode them once.
+        if sent == stored { return liveState() }
+        guard let state = try? ManagedFieldsState(decoding: sent), !state.isEmpty else { return liveState() }
         return state
     }
 

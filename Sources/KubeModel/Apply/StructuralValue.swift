@@ -61,8 +61,18 @@ extension JSONValue {
     }
 }
 
-/// Byte-wise string order, as Go compares strings.
+/// Byte-wise string order, as Go compares strings. Returns -1, 0 or 1.
 func compareBytes(_ a: String, _ b: String) -> Int {
+    // Straight over the bytes when both are stored contiguously (native strings are).
+    let fast = a.utf8.withContiguousStorageIfAvailable { x in
+        b.utf8.withContiguousStorageIfAvailable { y -> Int in
+            for index in 0..<min(x.count, y.count) where x[index] != y[index] {
+                return x[index] < y[index] ? -1 : 1
+            }
+            return x.count == y.count ? 0 : (x.count < y.count ? -1 : 1)
+        }
+    }
+    if let fast, let order = fast { return order }
     if a.utf8.elementsEqual(b.utf8) { return 0 }
     return a.utf8.lexicographicallyPrecedes(b.utf8) ? -1 : 1
 }
