@@ -7,7 +7,7 @@ import NIOSSL
 
 /// Serves HTTPS/1.1 with NIO: TLS (client certificates requested, verified against the cluster
 /// CA when presented), request bodies collected up to a limit, one handler call per request and
-/// streamed bodies for watches. Each connection runs as a child task of `run()`.
+/// streamed bodies for watches (see `HTTPConnectionHandler`).
 public final class HTTPServer: Sendable {
     public typealias Handler = @Sendable (APIRequest, ConnectionInfo) async -> APIResponse
 
@@ -31,6 +31,7 @@ public final class HTTPServer: Sendable {
     let eventLoopGroup: MultiThreadedEventLoopGroup
     private let boundPort = NIOLockedValueBox<Int?>(nil)
     private let readyWaiters = NIOLockedValueBox<[CheckedContinuation<Int, Error>]>([])
+    private let connections = OpenConnections()
 
     public init(host: String, port: Int, tlsContext: NIOSSLContext?, maximumBodyBytes: Int,
                 eventLoopGroup: MultiThreadedEventLoopGroup, logger: Logger, handler: @escaping Handler) {
@@ -54,149 +55,54 @@ public final class HTTPServer: Sendable {
 
     public func run() async throws {
         let tlsContext = self.tlsContext
+        let connections = self.connections
+        let (handler, maximumBodyBytes) = (self.handler, self.maximumBodyBytes)
         let server = try await ServerBootstrap(group: eventLoopGroup)
             .serverChannelOption(.backlog, value: 1024)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
-            .bind(host: host, port: port) { channel in
+            .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     if let tlsContext {
                         try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tlsContext))
                     }
                     try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
-                    return try NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>(
-                        wrappingChannelSynchronously: channel)
+                    try channel.pipeline.syncOperations.addHandler(HTTPConnectionHandler(
+                        handler: handler, maximumBodyBytes: maximumBodyBytes, eventLoop: channel.eventLoop))
+                    connections.add(channel)
                 }
             }
-        let port = server.channel.localAddress?.port ?? self.port
+            .bind(host: host, port: port).get()
+        let port = server.localAddress?.port ?? self.port
         boundPort.withLockedValue { $0 = port }
         for waiter in readyWaiters.withLockedValue({ waiters in defer { waiters = [] }; return waiters }) {
             waiter.resume(returning: port)
         }
         logger.info("listening", metadata: ["address": "\(host):\(port)", "tls": "\(tlsContext != nil)"])
 
-        // Cancelling run() closes the listening socket, which ends the accept loop; open
-        // connections are child tasks and are cancelled with the group.
-        let listener = server.channel
-        try await withTaskCancellationHandler {
-            try await withThrowingDiscardingTaskGroup { group in
-                try await server.executeThenClose { inbound in
-                    for try await connection in inbound {
-                        group.addTask { await self.serve(connection) }
-                    }
-                }
-                group.cancelAll()
-            }
+        // Serves until cancelled; then the listening socket and every open connection close.
+        let (closed, closedContinuation) = AsyncStream<Void>.makeStream()
+        server.closeFuture.whenComplete { _ in closedContinuation.finish() }
+        await withTaskCancellationHandler {
+            for await _ in closed {}
         } onCancel: {
-            listener.close(promise: nil)
+            server.close(promise: nil)
         }
-    }
-
-    private func serve(_ connection: NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>) async {
-        let channel = connection.channel
-        do {
-            try await connection.executeThenClose { inbound, outbound in
-                var info: ConnectionInfo?
-                var head: HTTPRequestHead?
-                var body = ByteBuffer()
-                var bodyTooLarge = false
-                for try await part in inbound {
-                    switch part {
-                    case .head(let requestHead):
-                        head = requestHead
-                        body.clear()
-                        bodyTooLarge = false
-                        if let length = requestHead.headers.first(name: "content-length").flatMap(Int.init), length > maximumBodyBytes {
-                            bodyTooLarge = true
-                        }
-                    case .body(var chunk):
-                        if !bodyTooLarge {
-                            if body.readableBytes + chunk.readableBytes > maximumBodyBytes {
-                                bodyTooLarge = true
-                                body.clear()
-                            } else {
-                                body.writeBuffer(&chunk)
-                            }
-                        }
-                    case .end:
-                        guard let requestHead = head else { continue }
-                        head = nil
-                        if info == nil { info = await connectionInfo(channel) }
-                        let response: APIResponse
-                        if bodyTooLarge {
-                            response = APIError.requestEntityTooLarge(limit: maximumBodyBytes).response()
-                        } else {
-                            let request = APIRequest(
-                                method: requestHead.method, uri: requestHead.uri, headers: requestHead.headers,
-                                body: Array(body.readableBytesView))
-                            response = await handler(request, info!)
-                        }
-                        let keepAlive = try await write(response, for: requestHead, to: outbound, channel: channel)
-                        if !keepAlive || bodyTooLarge { return }
-                    }
-                }
-            }
-        } catch {
-            logger.debug("connection ended", metadata: ["error": "\(error)"])
-        }
-    }
-
-    /// Writes the response; returns whether the connection may serve another request.
-    private func write(_ response: APIResponse, for request: HTTPRequestHead,
-                       to outbound: NIOAsyncChannelOutboundWriter<HTTPServerResponsePart>, channel: Channel) async throws -> Bool {
-        var headers = response.headers
-        headers.replaceOrAdd(name: "Cache-Control", value: "no-cache, private")
-        let keepAlive = request.isKeepAlive
-        switch response.body {
-        case .bytes(let bytes):
-            headers.replaceOrAdd(name: "Content-Length", value: String(bytes.count))
-            if !keepAlive { headers.replaceOrAdd(name: "Connection", value: "close") }
-            let head = HTTPResponseHead(version: request.version, status: response.status, headers: headers)
-            var buffer = channel.allocator.buffer(capacity: bytes.count)
-            buffer.writeBytes(bytes)
-            if request.method == .HEAD {
-                try await outbound.write(contentsOf: [.head(head), .end(nil)])
-            } else {
-                try await outbound.write(contentsOf: [.head(head), .body(.byteBuffer(buffer)), .end(nil)])
-            }
-            return keepAlive
-        case .stream(let produce):
-            headers.remove(name: "Content-Length")
-            headers.replaceOrAdd(name: "Transfer-Encoding", value: "chunked")
-            try await outbound.write(.head(HTTPResponseHead(version: request.version, status: response.status, headers: headers)))
-            let writer = ChunkWriter(outbound: outbound, allocator: channel.allocator)
-            // The stream ends when the producer finishes or the client closes the connection.
-            // An AsyncStream (unlike a future) stops waiting when its task is cancelled.
-            let (closed, closedContinuation) = AsyncStream<Void>.makeStream()
-            channel.closeFuture.whenComplete { _ in closedContinuation.finish() }
-            await withTaskGroup(of: Void.self) { group in
-                group.addTask { try? await produce(writer) }
-                group.addTask { for await _ in closed {} }
-                await group.next()
-                group.cancelAll()
-            }
-            try? await outbound.write(.end(nil))
-            return false
-        }
-    }
-
-    private func connectionInfo(_ channel: Channel) async -> ConnectionInfo {
-        let remote = channel.remoteAddress.map { "\($0)" } ?? "unknown"
-        let certificate: NIOSSLCertificate?? = try? await channel.eventLoop.submit {
-            try channel.pipeline.syncOperations.handler(type: NIOSSLServerHandler.self).peerCertificate
-        }.get()
-        let der = (certificate ?? nil).flatMap { try? $0.toDERBytes() }
-        return ConnectionInfo(peerCertificateDER: der, remoteAddress: remote)
+        connections.closeAll()
     }
 }
 
-/// Writes watch chunks to the connection.
-struct ChunkWriter: ResponseStreamWriter {
-    let outbound: NIOAsyncChannelOutboundWriter<HTTPServerResponsePart>
-    let allocator: ByteBufferAllocator
+/// The open connections, so that stopping the server closes them.
+final class OpenConnections: Sendable {
+    private let channels = NIOLockedValueBox<[ObjectIdentifier: Channel]>([:])
 
-    func write(_ bytes: [UInt8]) async throws {
-        try Task.checkCancellation()
-        try await outbound.write(.body(.byteBuffer(allocator.buffer(bytes: bytes))))
+    func add(_ channel: Channel) {
+        let id = ObjectIdentifier(channel)
+        channels.withLockedValue { $0[id] = channel }
+        channel.closeFuture.whenComplete { [channels] _ in channels.withLockedValue { _ = $0.removeValue(forKey: id) } }
+    }
+
+    func closeAll() {
+        for channel in channels.withLockedValue({ $0.values }) { channel.close(promise: nil) }
     }
 }
