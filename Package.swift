@@ -2,6 +2,10 @@
 import PackageDescription
 
 // Skiff: Kubernetes rebuilt in Swift, as one binary. Targets follow ../shared/DESIGN.md.
+
+// The request path crosses KubeModel, KubeStore and KubeAPIServer for every object; letting the
+// optimizer inline and specialize across them removes much generic and retain/release overhead.
+let crossModuleOptimized: [SwiftSetting] = [.unsafeFlags(["-cross-module-optimization"], .when(configuration: .release))]
 let package = Package(
     name: "Skiff",
     platforms: [.macOS(.v15)],
@@ -26,7 +30,8 @@ let package = Package(
         // API types (generated from the OpenAPI schema) and hand-written meta types.
         .target(
             name: "KubeModel",
-            dependencies: [.product(name: "OrderedCollections", package: "swift-collections")]
+            dependencies: [.product(name: "OrderedCollections", package: "swift-collections")],
+            swiftSettings: crossModuleOptimized
         ),
         // Generates Sources/KubeModel/Generated from ../shared/k8s-api/swagger.json:
         // the generator library (also used by the test that checks the committed output) and its CLI.
@@ -34,7 +39,8 @@ let package = Package(
         .executableTarget(name: "KubeModelGen", dependencies: ["KubeModelGenerator"]),
 
         // The revisioned key-value store: SQLite and in-memory backends.
-        .target(name: "KubeStore", dependencies: ["CSQLite", .product(name: "Logging", package: "swift-log")]),
+        .target(name: "KubeStore", dependencies: ["CSQLite", .product(name: "Logging", package: "swift-log")],
+                swiftSettings: crossModuleOptimized),
 
         // Client-side pieces shared by every component (kubeconfig for now).
         .target(name: "KubeClient", dependencies: ["KubeModel", .product(name: "Yams", package: "Yams")]),
@@ -54,7 +60,8 @@ let package = Package(
                 .product(name: "SwiftASN1", package: "swift-asn1"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Yams", package: "Yams"),
-            ]
+            ],
+            swiftSettings: crossModuleOptimized
         ),
 
         .executableTarget(

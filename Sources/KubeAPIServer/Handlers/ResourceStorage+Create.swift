@@ -100,9 +100,9 @@ extension ResourceStorage {
             metadata.namespace = nil
         }
         if metadata.name?.isEmpty ?? true, let prefix = metadata.generateName, !prefix.isEmpty {
-            metadata.name = NameGenerator.generate(prefix: prefix)
+            metadata.name = RandomIdentifiers.name(prefix: prefix)
         }
-        metadata.uid = UUID().uuidString.lowercased()
+        metadata.uid = RandomIdentifiers.uid()
         metadata.creationTimestamp = Time(Date(timeIntervalSince1970: context.now().timeIntervalSince1970.rounded(.down)))
         metadata.resourceVersion = nil
         metadata.deletionTimestamp = nil
@@ -132,16 +132,5 @@ extension ResourceStorage {
             return APIError.gone("too old resource version: \(requested) (\(compacted))")
         default: return APIError.internal("\(error)")
         }
-    }
-}
-
-/// Names from generateName: the prefix plus five characters from upstream's alphabet (no
-/// vowels, no lookalikes).
-enum NameGenerator {
-    static let alphabet = Array("bcdfghjklmnpqrstvwxz2456789")
-
-    static func generate(prefix: String) -> String {
-        let trimmed = prefix.count > 58 ? String(prefix.prefix(58)) : prefix
-        return trimmed + String((0..<5).map { _ in alphabet.randomElement()! })
     }
 }
