@@ -20,8 +20,6 @@ final class BearerTokenSource: Sendable {
         self.refreshInterval = refreshInterval
     }
 
-    var isEmpty: Bool { (fixed ?? "").isEmpty && file == nil }
-
     func token(now: Date = Date()) -> String? {
         if let fixed, !fixed.isEmpty { return fixed }
         guard let file else { return nil }

@@ -36,7 +36,7 @@ public final class WorkQueue<Item: Hashable & Sendable>: Sendable {
         }
 
         /// Marks a change for waiting workers; the caller wakes them once the lock is released.
-        mutating func changed() -> Bool {
+        mutating func noteChange() -> Bool {
             generation &+= 1
             return true
         }
@@ -66,7 +66,7 @@ public final class WorkQueue<Item: Hashable & Sendable>: Sendable {
         let wake = state.withLock { state in
             guard !state.shuttingDown else { return false }
             state.insert(item)
-            return state.changed()
+            return state.noteChange()
         }
         if wake { workers.wakeAll() }
     }
@@ -84,7 +84,7 @@ public final class WorkQueue<Item: Hashable & Sendable>: Sendable {
             let position = state.waiting.firstIndex { $0.readyAt > readyAt } ?? state.waiting.endIndex
             state.waiting.insert((readyAt, item), at: position)
             // Sleeping workers recompute their wake-up time.
-            return state.changed()
+            return state.noteChange()
         }
         if wake { workers.wakeAll() }
     }
@@ -130,7 +130,7 @@ public final class WorkQueue<Item: Hashable & Sendable>: Sendable {
             state.processing.remove(item)
             guard state.dirty.contains(item) else { return false }
             state.queue.append(item)
-            return state.changed()
+            return state.noteChange()
         }
         if wake { workers.wakeAll() }
     }
@@ -140,7 +140,7 @@ public final class WorkQueue<Item: Hashable & Sendable>: Sendable {
         state.withLock { state in
             state.shuttingDown = true
             state.waiting.removeAll()
-            _ = state.changed()
+            _ = state.noteChange()
         }
         workers.wakeAll()
     }
