@@ -42,8 +42,21 @@ let package = Package(
         .target(name: "KubeStore", dependencies: ["CSQLite", .product(name: "Logging", package: "swift-log")],
                 swiftSettings: crossModuleOptimized),
 
-        // Client-side pieces shared by every component (kubeconfig for now).
-        .target(name: "KubeClient", dependencies: ["KubeModel", .product(name: "Yams", package: "Yams")]),
+        // How every component reaches the API server: kubeconfig, transports, REST client,
+        // watch, informers, work queue, leader election, events.
+        .target(
+            name: "KubeClient",
+            dependencies: [
+                "KubeModel",
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "DequeModule", package: "swift-collections"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
 
         // The Kubernetes API server.
         .target(
@@ -84,5 +97,14 @@ let package = Package(
         .testTarget(name: "KubeModelTests", dependencies: ["KubeModel", "KubeModelGenerator"]),
         .testTarget(name: "KubeStoreTests", dependencies: ["KubeStore"]),
         .testTarget(name: "KubeAPIServerTests", dependencies: ["KubeAPIServer", "KubeStore", "KubeModel", "KubeClient"]),
+        // The server is a dependency of the client's tests only: integration tests start a real one.
+        .testTarget(
+            name: "KubeClientTests",
+            dependencies: [
+                "KubeClient", "KubeModel", "KubeAPIServer", "KubeStore",
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
     ]
 )

@@ -6,26 +6,44 @@ public struct Kubeconfig: Sendable, Equatable {
     public struct Cluster: Sendable, Equatable {
         public var name: String
         public var server: String
+        /// Base64 PEM, as `certificate-authority-data`.
         public var certificateAuthorityData: String?
+        /// A PEM file, as `certificate-authority`.
+        public var certificateAuthority: String?
         public var insecureSkipTLSVerify: Bool
-        public init(name: String, server: String, certificateAuthorityData: String? = nil, insecureSkipTLSVerify: Bool = false) {
+        /// The name to verify the serving certificate against instead of the server's host.
+        public var tlsServerName: String?
+        public init(name: String, server: String, certificateAuthorityData: String? = nil, certificateAuthority: String? = nil,
+                    insecureSkipTLSVerify: Bool = false, tlsServerName: String? = nil) {
             self.name = name
             self.server = server
             self.certificateAuthorityData = certificateAuthorityData
+            self.certificateAuthority = certificateAuthority
             self.insecureSkipTLSVerify = insecureSkipTLSVerify
+            self.tlsServerName = tlsServerName
         }
     }
 
     public struct User: Sendable, Equatable {
         public var name: String
+        /// Base64 PEM, as `client-certificate-data` / `client-key-data`.
         public var clientCertificateData: String?
         public var clientKeyData: String?
+        /// PEM files, as `client-certificate` / `client-key`.
+        public var clientCertificate: String?
+        public var clientKey: String?
         public var token: String?
-        public init(name: String, clientCertificateData: String? = nil, clientKeyData: String? = nil, token: String? = nil) {
+        /// A file holding the bearer token, re-read as it rotates (`tokenFile`).
+        public var tokenFile: String?
+        public init(name: String, clientCertificateData: String? = nil, clientKeyData: String? = nil, token: String? = nil,
+                    clientCertificate: String? = nil, clientKey: String? = nil, tokenFile: String? = nil) {
             self.name = name
             self.clientCertificateData = clientCertificateData
             self.clientKeyData = clientKeyData
             self.token = token
+            self.clientCertificate = clientCertificate
+            self.clientKey = clientKey
+            self.tokenFile = tokenFile
         }
     }
 
@@ -70,7 +88,9 @@ public struct Kubeconfig: Sendable, Equatable {
         for cluster in clusters {
             var body: JSONObject = ["server": .string(cluster.server)]
             if let data = cluster.certificateAuthorityData { body["certificate-authority-data"] = .string(data) }
+            if let path = cluster.certificateAuthority { body["certificate-authority"] = .string(path) }
             if cluster.insecureSkipTLSVerify { body["insecure-skip-tls-verify"] = true }
+            if let name = cluster.tlsServerName { body["tls-server-name"] = .string(name) }
             clusterEntries.append(["name": .string(cluster.name), "cluster": .object(body)])
         }
         var userEntries: [JSONValue] = []
@@ -78,7 +98,10 @@ public struct Kubeconfig: Sendable, Equatable {
             var body = JSONObject()
             if let data = user.clientCertificateData { body["client-certificate-data"] = .string(data) }
             if let data = user.clientKeyData { body["client-key-data"] = .string(data) }
+            if let path = user.clientCertificate { body["client-certificate"] = .string(path) }
+            if let path = user.clientKey { body["client-key"] = .string(path) }
             if let token = user.token { body["token"] = .string(token) }
+            if let path = user.tokenFile { body["tokenFile"] = .string(path) }
             userEntries.append(["name": .string(user.name), "user": .object(body)])
         }
         let contextEntries: [JSONValue] = contexts.map { context in
