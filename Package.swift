@@ -77,10 +77,16 @@ let package = Package(
             swiftSettings: crossModuleOptimized
         ),
 
+        // The controller manager: one reconcile loop per controller over shared informers.
+        .target(
+            name: "KubeControllers",
+            dependencies: ["KubeModel", "KubeClient", .product(name: "Logging", package: "swift-log")]
+        ),
+
         .executableTarget(
             name: "skiff",
             dependencies: [
-                "KubeAPIServer", "KubeStore", "KubeModel", "KubeClient",
+                "KubeAPIServer", "KubeStore", "KubeModel", "KubeClient", "KubeControllers",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

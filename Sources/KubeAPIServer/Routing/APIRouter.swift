@@ -24,6 +24,14 @@ public struct APIRouter: Sendable {
         if request.user == nil, let header = request.headers.first(name: "authorization") {
             request.user = authenticator.user(fromAuthorizationHeader: header)
         }
+        return await handle(request, authenticatedAs: request.user)
+    }
+
+    /// Serves a request whose caller is already known (nil: anonymous), as the in-process
+    /// transport of the server's own components does.
+    public func handle(_ request: APIRequest, authenticatedAs user: UserInfo?) async -> APIResponse {
+        var request = request
+        request.user = user
         do {
             guard request.user != nil || Self.publicPaths.contains(request.path) else { throw APIError.unauthorized() }
             return try await route(request)

@@ -1,0 +1,24 @@
+import KubeModel
+
+extension KubeObject {
+    /// The owner reference that marks this object's controller, if any.
+    public var controllerReference: MetaV1.OwnerReference? {
+        metadata.ownerReferences?.first { $0.controller == true }
+    }
+
+    /// A controller reference to this object, as controllers set it on what they create:
+    /// `controller: true` and `blockOwnerDeletion: true` for foreground deletion.
+    public func makeControllerReference() -> MetaV1.OwnerReference {
+        MetaV1.OwnerReference(
+            apiVersion: Self.groupVersionKind.apiVersion, kind: Self.groupVersionKind.kind,
+            blockOwnerDeletion: true, controller: true, name: metadata.name ?? "", uid: metadata.uid ?? "")
+    }
+
+    /// True when this object is controlled by `owner` (same UID).
+    public func isControlled(by owner: some KubeObject) -> Bool {
+        guard let uid = owner.metadata.uid else { return false }
+        return controllerReference?.uid == uid
+    }
+
+    public var isBeingDeleted: Bool { metadata.deletionTimestamp != nil }
+}

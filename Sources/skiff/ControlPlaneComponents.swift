@@ -1,0 +1,39 @@
+import Foundation
+import KubeAPIServer
+import KubeClient
+import KubeControllers
+import Logging
+
+/// The components that run inside `skiff server` next to the API server and reach it through
+/// the in-process transport: the controller manager, behind leader election so that only one
+/// server of several acts.
+struct ControlPlaneComponents {
+    let core: APIServerCore
+    let settings: ControllerSettings
+    let logger: Logger
+
+    /// A client that reaches the router directly as `user` (no TLS, no sockets).
+    func client(user: String, agent: String) -> APIClient {
+        let identity = UserInfo(name: user, groups: ["system:authenticated"])
+        return APIClient(transport: InProcessTransport(router: core.router, user: identity), userAgent: agent)
+    }
+
+    func runControllerManager() async throws {
+        let client = client(user: "system:kube-controller-manager", agent: "kube-controller-manager")
+        let identity = ProcessInfo.processInfo.hostName + "_" + RandomIdentifiers.uid()
+        let elector = LeaderElector(client: client, configuration: LeaderElectionConfiguration(
+            leaseName: "kube-controller-manager", identity: identity))
+        var logger = self.logger
+        logger[metadataKey: "component"] = "controller-manager"
+        let componentLogger = logger
+        try await elector.run(callbacks: LeaderElectionCallbacks(onStartedLeading: {
+            componentLogger.info("became leader", metadata: ["identity": "\(identity)"])
+        })) { [settings] in
+            let context = ControllerContext(
+                client: client, informers: SharedInformerFactory(client: client, logger: componentLogger),
+                events: EventRecorder(client: client, component: "kube-controller-manager", host: ProcessInfo.processInfo.hostName),
+                settings: settings, logger: componentLogger)
+            try await ControllerManager(context: context, controllers: BuiltinControllers.all(context: context)).run()
+        }
+    }
+}
