@@ -133,4 +133,14 @@ enum UpdateTarget {
     case finalize
     /// Only spec.nodeName of a pod (pods/binding).
     case binding
+
+    /// The subresource admission sees (nil for the object itself).
+    var subresource: String? {
+        switch self {
+        case .main: nil
+        case .status: "status"
+        case .finalize: "finalize"
+        case .binding: "binding"
+        }
+    }
 }
