@@ -19,6 +19,8 @@ public final class APIServer: Sendable {
         public var certificateAddresses: [String] = []
         public var tokenFile: String?
         public var maximumRequestBytes = 3 * 1024 * 1024
+        /// Settings of the admission plugins.
+        public var admission = AdmissionOptions()
 
         public init(dataDirectory: String, bindAddress: String = "0.0.0.0", port: Int = 6443) {
             self.dataDirectory = dataDirectory
@@ -46,7 +48,8 @@ public final class APIServer: Sendable {
         var tokens: [String: UserInfo] = [:]
         if let tokenFile = configuration.tokenFile { tokens = try Authenticator.loadTokenFile(tokenFile) }
         let advertised = configuration.bindAddress == "0.0.0.0" ? "127.0.0.1" : configuration.bindAddress
-        core = APIServerCore(store: store, tokens: tokens, serverAddress: "\(advertised):\(configuration.port)", logger: logger, now: now)
+        core = APIServerCore(store: store, tokens: tokens, serverAddress: "\(advertised):\(configuration.port)", logger: logger, now: now,
+                             admission: configuration.admission)
         let router = core.router
         let tlsConfiguration = try Self.tlsConfiguration(pki)
         http = HTTPServer(host: configuration.bindAddress, port: configuration.port,

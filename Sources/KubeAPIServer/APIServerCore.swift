@@ -15,9 +15,9 @@ public final class APIServerCore: Sendable {
 
     public init(store: any Store, tokens: [String: UserInfo] = [:], serverAddress: String = "127.0.0.1:6443",
                 logger: Logger = Logger(label: "skiff.apiserver"), now: @escaping @Sendable () -> Date = { Date() },
-                bookmarkInterval: Duration = .seconds(60)) {
+                bookmarkInterval: Duration = .seconds(60), admission: AdmissionOptions = AdmissionOptions()) {
         var context = ServerContext(store: store, now: now, bookmarkInterval: bookmarkInterval)
-        context.admission = AdmissionChain([NamespaceLifecycle(store: store), ServiceAllocator(store: store)])
+        context.admission = AdmissionChain.standard(store: store, options: admission, now: now)
         context.tables = BuiltinPrinters.all
         self.context = context
         self.logger = logger

@@ -32,6 +32,12 @@ struct ServerCommand: AsyncParsableCommand {
     @Option(help: "Seconds of store history kept for watches before compaction (at least 300 in production; tests use less).")
     var compactionRetention = 300.0
 
+    @Option(help: "Seconds pods tolerate a node that is not ready (the toleration added to pods without one).")
+    var defaultNotReadyTolerationSeconds = 300
+
+    @Option(help: "Seconds pods tolerate an unreachable node (the toleration added to pods without one).")
+    var defaultUnreachableTolerationSeconds = 300
+
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel = "info"
 
@@ -47,6 +53,8 @@ struct ServerCommand: AsyncParsableCommand {
 
         var configuration = APIServer.Configuration(dataDirectory: dataDir, bindAddress: bindAddress, port: httpsPort)
         configuration.tokenFile = tokenAuthFile
+        configuration.admission = AdmissionOptions(defaultNotReadyTolerationSeconds: defaultNotReadyTolerationSeconds,
+                                                   defaultUnreachableTolerationSeconds: defaultUnreachableTolerationSeconds)
         for san in tlsSan {
             if san.first?.isNumber == true || san.contains(":") {
                 configuration.certificateAddresses.append(san)

@@ -11,12 +11,13 @@ struct TestAPI {
     let core: APIServerCore
     static let token = "test-token"
 
-    static func make() async throws -> TestAPI {
+    static func make(admission: AdmissionOptions = AdmissionOptions(),
+                     now: @escaping @Sendable () -> Date = { Date() }) async throws -> TestAPI {
         var logger = Logger(label: "skiff.test")
         logger.logLevel = .warning
         let core = APIServerCore(
             store: MemoryStore(), tokens: [token: UserInfo(name: "tester", groups: ["system:masters"])],
-            logger: logger, bookmarkInterval: .milliseconds(200))
+            logger: logger, now: now, bookmarkInterval: .milliseconds(200), admission: admission)
         try await core.bootstrap()
         return TestAPI(core: core)
     }

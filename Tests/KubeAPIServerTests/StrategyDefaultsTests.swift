@@ -8,7 +8,7 @@ import KubeModel
     static let podSpec = #"""
         {"containers":[{"image":"nginx","imagePullPolicy":"Always","name":"web","resources":{},
            "terminationMessagePath":"/dev/termination-log","terminationMessagePolicy":"File"}],
-         "dnsPolicy":"ClusterFirst","enableServiceLinks":true,"preemptionPolicy":"PreemptLowerPriority","priority":0,
+         "dnsPolicy":"ClusterFirst","enableServiceLinks":true,
          "restartPolicy":"Always","schedulerName":"default-scheduler","securityContext":{},"terminationGracePeriodSeconds":30}
         """#
 

@@ -22,11 +22,16 @@ extension ResourceStorage {
         strategy.applyDefaults(&object)
         if strategy.tracksGeneration { object.metadata.generation = 1 }
         object.setTypeMeta()
-        try validateOrThrow(object, errors: strategy.validate(object) + MetadataValidation.validateCreate(object.metadata, namespaced: descriptor.namespaced, nameRule: strategy.nameValidation))
 
         var attributes = AdmissionAttributes(
             operation: .create, resource: descriptor, subresource: nil, namespace: scope.namespace,
             name: object.metadata.name ?? "", object: object.toJSON(), oldObject: nil, user: scope.user, isDryRun: scope.isDryRun)
+        // Mutating admission comes before validation, as upstream's.
+        if context.admission.mutates(descriptor) {
+            try await context.admission.mutate(&attributes)
+            if let mutated = attributes.object { object = try decodeAdmitted(mutated) }
+        }
+        try validateOrThrow(object, errors: strategy.validate(object) + MetadataValidation.validateCreate(object.metadata, namespaced: descriptor.namespaced, nameRule: strategy.nameValidation))
         try await context.admission.admit(&attributes)
         var final = attributes.object ?? object.toJSON()
         fieldManagement.recordUpdate(old: nil, new: &final, scope: scope, target: .main, now: context.now())
@@ -49,6 +54,15 @@ extension ResourceStorage {
         } catch {
             await context.admission.finished(attributes, committed: false)
             throw mapStoreError(error, name: name)
+        }
+    }
+
+    /// The object as mutating admission left it.
+    func decodeAdmitted(_ json: JSONValue) throws -> Object {
+        do {
+            return try Object(json: json)
+        } catch {
+            throw APIError.internal("admission left a \(gvk.kind) that cannot be decoded: \(error)")
         }
     }
 

@@ -102,22 +102,30 @@ extension ResourceStorage {
         object.setTypeMeta()
         // The kind's update rules apply to writes of the object itself; subresources change
         // only their own part (status, finalizers, the node binding) and skip them, as upstream.
-        var errors = MetadataValidation.validateUpdate(object.metadata, old: oldObject.metadata,
-                                                       namespaced: descriptor.namespaced, nameRule: strategy.nameValidation)
+        var attributes = AdmissionAttributes(
+            operation: .update, resource: descriptor, subresource: target.subresource,
+            namespace: scope.namespace, name: name, object: nil, oldObject: oldJSON, user: scope.user,
+            isDryRun: scope.isDryRun)
+        var errors: [FieldError] = []
         if target == .main {
             strategy.prepareForUpdate(&object, old: oldObject)
             strategy.applyDefaults(&object)
+            // Mutating admission comes before validation, as upstream's.
+            if context.admission.mutates(descriptor) {
+                attributes.object = object.toJSON()
+                try await context.admission.mutate(&attributes)
+                if let mutated = attributes.object { object = try decodeAdmitted(mutated) }
+            }
             if strategy.tracksGeneration, specChanged(object, oldObject) {
                 object.metadata.generation = (oldObject.metadata.generation ?? 1) + 1
             }
             errors += strategy.validateUpdate(object, old: oldObject)
         }
+        errors = MetadataValidation.validateUpdate(object.metadata, old: oldObject.metadata,
+                                                   namespaced: descriptor.namespaced, nameRule: strategy.nameValidation) + errors
         try validateOrThrow(object, errors: errors)
 
-        var attributes = AdmissionAttributes(
-            operation: .update, resource: descriptor, subresource: target == .status ? "status" : nil,
-            namespace: scope.namespace, name: name, object: object.toJSON(), oldObject: oldJSON, user: scope.user,
-            isDryRun: scope.isDryRun)
+        attributes.object = object.toJSON()
         try await context.admission.admit(&attributes)
         var final = attributes.object ?? object.toJSON()
         fieldManagement.recordUpdate(old: oldJSON, new: &final, scope: scope, target: target, now: context.now())

@@ -44,6 +44,7 @@ public final class ResourceStorage<Strategy: ResourceStrategy>: ResourceHandling
         case (.deletecollection, nil): return try await deleteCollection(scope)
         case (_, "scale") where resource.hasSubresource("scale"): return try await scale(scope)
         case (.create, "binding") where descriptor.plural == "pods": return try await bind(scope)
+        case (.create, "eviction") where descriptor.plural == "pods": return try await evict(scope)
         case (.update, "finalize") where descriptor.plural == "namespaces": return try await update(scope, target: .finalize)
         case (_, let sub?) where resource.hasSubresource(sub): throw APIError.methodNotAllowed(scope.http.method.rawValue)
         case (_, .some): throw APIError.pathNotFound()
@@ -133,4 +134,14 @@ enum UpdateTarget {
     case finalize
     /// Only spec.nodeName of a pod (pods/binding).
     case binding
+
+    /// The subresource admission sees (nil for the object itself).
+    var subresource: String? {
+        switch self {
+        case .main: nil
+        case .status: "status"
+        case .finalize: "finalize"
+        case .binding: "binding"
+        }
+    }
 }

@@ -3,7 +3,8 @@ import Logging
 import NIOHTTP1
 
 /// What exists in every cluster, created at start through the ordinary create path (so
-/// defaults and admission apply): the system namespaces and the `kubernetes` Service.
+/// defaults and admission apply): the system namespaces, the `kubernetes` Service and the
+/// system PriorityClasses.
 struct Bootstrap {
     let context: ServerContext
     let registry: ResourceRegistry
@@ -23,7 +24,18 @@ struct Bootstrap {
             "spec": ["clusterIP": .string(ServiceNetwork.kubernetesServiceIP), "type": "ClusterIP", "sessionAffinity": "None",
                      "ports": [["name": "https", "port": 443, "protocol": "TCP", "targetPort": 6443]]],
         ])
+        for (name, description) in Self.systemPriorityClasses {
+            try await ensure(group: "scheduling.k8s.io", plural: "priorityclasses", namespace: nil, object: [
+                "apiVersion": "scheduling.k8s.io/v1", "kind": "PriorityClass", "metadata": ["name": .string(name)],
+                "value": .int(Int64(PriorityClassStrategy.systemClasses[name]!)), "description": .string(description),
+            ])
+        }
     }
+
+    static let systemPriorityClasses = [
+        ("system-node-critical", "Used for system critical pods that must not be moved from their current node."),
+        ("system-cluster-critical", "Used for system critical pods that must run in the cluster, but can be moved to another node if necessary."),
+    ]
 
     /// Creates the object unless it exists.
     func ensure(group: String, plural: String, namespace: String?, object: JSONValue) async throws {

@@ -95,3 +95,27 @@ public struct StorageKeys: Sendable {
         return prefix
     }
 }
+
+extension StoredObject {
+    /// Read-modify-write of one stored object with compare-and-swap, read again when another
+    /// write got in between. `change` sees the object with its resourceVersion and returns
+    /// false to leave it as it is. Returns the version now stored, nil when there is none.
+    @discardableResult
+    static func modify(in store: any Store, key: String, attempts: Int = 32,
+                       _ change: (inout JSONValue) throws -> Bool) async throws -> KeyValue? {
+        var lastError: Error = StoreError.conflict(key: key, current: nil)
+        for _ in 0..<attempts {
+            guard let kv = try await store.get(key) else { return nil }
+            var json = try decode(kv)
+            guard try change(&json) else { return kv }
+            do {
+                return try await store.update(key, value: storageBytes(json), expectedModRevision: kv.modRevision)
+            } catch StoreError.conflict(let key, let current) {
+                lastError = StoreError.conflict(key: key, current: current)
+            } catch StoreError.notFound {
+                return nil
+            }
+        }
+        throw lastError
+    }
+}

@@ -75,16 +75,6 @@ enum PodSpecDefaults {
                 spec.initContainers = initContainers
             }
         }
-        if spec.preemptionPolicy == nil { spec.preemptionPolicy = "PreemptLowerPriority" }
-        if spec.priority == nil {
-            // What the Priority admission plugin resolves when no class (or a system class) is named.
-            switch spec.priorityClassName ?? "" {
-            case "": spec.priority = 0
-            case "system-node-critical": spec.priority = 2_000_001_000
-            case "system-cluster-critical": spec.priority = 2_000_000_000
-            default: break
-            }
-        }
     }
 
     // MARK: Containers

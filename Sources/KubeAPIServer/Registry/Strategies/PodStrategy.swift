@@ -1,7 +1,7 @@
 import KubeModel
 
-/// Pods: upstream's defaults (SetObjectDefaults_Pod plus what the Priority admission plugin
-/// resolves without a class), status Pending with the QoS class on create, ValidatePodCreate
+/// Pods: upstream's defaults (SetObjectDefaults_Pod; priority comes from the Priority
+/// admission plugin), status Pending with the QoS class on create, ValidatePodCreate
 /// and ValidatePodUpdate, and the field selectors kubelets and schedulers use.
 struct PodStrategy: ResourceStrategy {
     typealias Object = CoreV1.Pod
