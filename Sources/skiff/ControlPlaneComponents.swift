@@ -2,6 +2,7 @@ import Foundation
 import KubeAPIServer
 import KubeClient
 import KubeControllers
+import KubeModel
 import Logging
 
 /// The components that run inside `skiff server` next to the API server and reach it through
@@ -18,7 +19,19 @@ struct ControlPlaneComponents {
         return APIClient(transport: InProcessTransport(router: core.router, user: identity), userAgent: agent)
     }
 
+    /// Campaigns for leadership and runs the controllers while leading; campaigns again after
+    /// losing the lease, until cancelled.
     func runControllerManager() async throws {
+        while !Task.isCancelled {
+            do {
+                try await leadControllerManager()
+            } catch LeaderElectionError.leadershipLost {
+                logger.warning("controller manager lost its lease; campaigning again")
+            }
+        }
+    }
+
+    private func leadControllerManager() async throws {
         let client = client(user: "system:kube-controller-manager", agent: "kube-controller-manager")
         let identity = ProcessInfo.processInfo.hostName + "_" + RandomIdentifiers.uid()
         let elector = LeaderElector(client: client, configuration: LeaderElectionConfiguration(

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import KubeAPIServer
+import KubeControllers
 import KubeStore
 import Logging
 import NIOCore
@@ -41,6 +42,9 @@ struct ServerCommand: AsyncParsableCommand {
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel = "info"
 
+    @Flag(help: "Do not run the controller manager inside the server process.")
+    var disableControllerManager = false
+
     func run() async throws {
         var logger = Logger(label: "skiff.server")
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
@@ -68,17 +72,29 @@ struct ServerCommand: AsyncParsableCommand {
         let host = bindAddress == "0.0.0.0" || bindAddress == "::" ? "127.0.0.1" : bindAddress
         let kubeconfigPath = dataDir + "/kubeconfig.yaml"
 
-        try await withThrowingTaskGroup(of: Void.self) { tasks in
-            tasks.addTask { try await server.run() }
+        let components = ControlPlaneComponents(core: server.core, settings: ControllerSettings(), logger: logger)
+        let runControllers = !disableControllerManager
+
+        // Runs until a signal arrives or a long-running part ends; writing the kubeconfig is the
+        // one task expected to finish early.
+        try await withThrowingTaskGroup(of: Bool.self) { tasks in
+            tasks.addTask { try await server.run(); return true }
             tasks.addTask {
                 let port = try await server.listeningPort()
                 let url = host.contains(":") ? "https://[\(host)]:\(port)" : "https://\(host):\(port)"
                 try server.adminKubeconfig(serverURL: url).write(to: kubeconfigPath)
                 log.info("admin kubeconfig written", metadata: ["path": "\(kubeconfigPath)", "server": "\(url)"])
+                return false
             }
-            tasks.addTask { await SignalWaiter.waitForTermination() }
-            try await tasks.next()
-            try await tasks.next()
+            if runControllers {
+                tasks.addTask {
+                    _ = try await server.listeningPort()
+                    try await components.runControllerManager()
+                    return true
+                }
+            }
+            tasks.addTask { await SignalWaiter.waitForTermination(); return true }
+            while let finished = try await tasks.next(), !finished {}
             tasks.cancelAll()
         }
         await store.close()
