@@ -102,6 +102,7 @@ let package = Package(
 
         .testTarget(name: "KubeModelTests", dependencies: ["KubeModel", "KubeModelGenerator"]),
         .testTarget(name: "KubeStoreTests", dependencies: ["KubeStore"]),
+        .testTarget(name: "KubeControllersTests", dependencies: ["KubeControllers", "KubeClient", "KubeAPIServer", "KubeStore", "KubeModel"]),
         .testTarget(name: "KubeAPIServerTests", dependencies: ["KubeAPIServer", "KubeStore", "KubeModel", "KubeClient"]),
         // The server is a dependency of the client's tests only: integration tests start a real one.
         .testTarget(
