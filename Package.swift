@@ -45,6 +45,9 @@ let package = Package(
         // Client-side pieces shared by every component (kubeconfig for now).
         .target(name: "KubeClient", dependencies: ["KubeModel", .product(name: "Yams", package: "Yams")]),
 
+        // The scheduler's pure core: node cache, snapshot, framework and plugins, queue, preemption.
+        .target(name: "KubeScheduler", dependencies: ["KubeModel"]),
+
         // The Kubernetes API server.
         .target(
             name: "KubeAPIServer",
@@ -83,6 +86,7 @@ let package = Package(
 
         .testTarget(name: "KubeModelTests", dependencies: ["KubeModel", "KubeModelGenerator"]),
         .testTarget(name: "KubeStoreTests", dependencies: ["KubeStore"]),
+        .testTarget(name: "KubeSchedulerTests", dependencies: ["KubeScheduler", "KubeModel"]),
         .testTarget(name: "KubeAPIServerTests", dependencies: ["KubeAPIServer", "KubeStore", "KubeModel", "KubeClient"]),
     ]
 )
