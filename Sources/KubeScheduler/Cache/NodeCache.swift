@@ -16,6 +16,13 @@ public struct NodeCache: Sendable {
     /// Bound pods whose node the cache has not seen (yet, or any more), by node name.
     private var podsOnUnknownNodes: [String: [String: PodInfo]] = [:]
     private var namespacePodCounts: [String: Int] = [:]
+    /// For each (namespace, label) of some pod — and (namespace, "", "") for the namespace
+    /// itself — the nodes with such pods and how many: lets affinity and spread visit only
+    /// nodes that can hold matching pods.
+    private var podLabelNodes: [NodeInfo.PodLabel: [String: Int]] = [:]
+    /// Nodes with pods that have (anti-)affinity terms, and required anti-affinity terms.
+    private var affinityNodes: Set<String> = []
+    private var antiAffinityNodes: Set<String> = []
 
     struct PodState: Sendable {
         var info: PodInfo
@@ -40,6 +47,7 @@ public struct NodeCache: Sendable {
         let pods = podsOnUnknownNodes.removeValue(forKey: name).map { Array($0.values) } ?? []
         indexByName[name] = nodes.count
         nodes.append(NodeInfo(node: node, pods: pods))
+        refreshAffinityFlags(nodes.count - 1)
         orderIsCurrent = false
     }
 
@@ -59,6 +67,8 @@ public struct NodeCache: Sendable {
             indexByName[nodes[index].name] = index
         }
         nodes.removeLast()
+        affinityNodes.remove(name)
+        antiAffinityNodes.remove(name)
         orderIsCurrent = false
     }
 
@@ -109,7 +119,10 @@ public struct NodeCache: Sendable {
     /// or went since the last snapshot; otherwise this is a copy-on-write copy.
     public mutating func snapshot() -> Snapshot {
         if !orderIsCurrent { reorder() }
-        return Snapshot(nodes: nodes, indexByName: indexByName, namespacePodCounts: namespacePodCounts)
+        return Snapshot(nodes: nodes, indexByName: indexByName, namespacePodCounts: namespacePodCounts,
+                        podLabelNodes: podLabelNodes,
+                        nodesWithAffinityPods: affinityNodes.compactMap { indexByName[$0] }.sorted(),
+                        nodesWithRequiredAntiAffinityPods: antiAffinityNodes.compactMap { indexByName[$0] }.sorted())
     }
 
     // MARK: Internals
@@ -117,8 +130,10 @@ public struct NodeCache: Sendable {
     private mutating func store(_ info: PodInfo, assumed: Bool) {
         podStates[info.key] = PodState(info: info, assumed: assumed)
         namespacePodCounts[info.namespace, default: 0] += 1
+        indexLabels(of: info, delta: 1)
         if let index = indexByName[info.nodeName] {
             nodes[index].addPod(info)
+            refreshAffinityFlags(index)
         } else {
             podsOnUnknownNodes[info.nodeName, default: [:]][info.key] = info
         }
@@ -129,12 +144,38 @@ public struct NodeCache: Sendable {
         let namespace = state.info.namespace
         let left = (namespacePodCounts[namespace] ?? 1) - 1
         namespacePodCounts[namespace] = left == 0 ? nil : left
+        indexLabels(of: state.info, delta: -1)
         let nodeName = state.info.nodeName
         if let index = indexByName[nodeName] {
             nodes[index].removePod(key: key)
+            refreshAffinityFlags(index)
         } else {
             podsOnUnknownNodes[nodeName]?[key] = nil
             if podsOnUnknownNodes[nodeName]?.isEmpty == true { podsOnUnknownNodes[nodeName] = nil }
+        }
+    }
+
+    private mutating func indexLabels(of pod: PodInfo, delta: Int) {
+        func bump(_ label: NodeInfo.PodLabel) {
+            let next = (podLabelNodes[label]?[pod.nodeName] ?? 0) + delta
+            if next == 0 {
+                podLabelNodes[label]?[pod.nodeName] = nil
+                if podLabelNodes[label]?.isEmpty == true { podLabelNodes[label] = nil }
+            } else {
+                podLabelNodes[label, default: [:]][pod.nodeName] = next
+            }
+        }
+        bump(NodeInfo.PodLabel(namespace: pod.namespace, key: "", value: ""))
+        for (key, value) in pod.labels { bump(NodeInfo.PodLabel(namespace: pod.namespace, key: key, value: value)) }
+    }
+
+    private mutating func refreshAffinityFlags(_ index: Int) {
+        let info = nodes[index]
+        if info.hasPodsWithAffinity { affinityNodes.insert(info.name) } else { affinityNodes.remove(info.name) }
+        if info.hasPodsWithRequiredAntiAffinity {
+            antiAffinityNodes.insert(info.name)
+        } else {
+            antiAffinityNodes.remove(info.name)
         }
     }
 

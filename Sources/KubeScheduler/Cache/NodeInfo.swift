@@ -10,7 +10,9 @@ public struct NodeInfo: Sendable {
     public var node: CoreV1.Node { storage.node }
     public var name: String { storage.name }
     public var labels: [String: String] { storage.labels }
-    public var taints: [CoreV1.Taint] { storage.node.spec.taints ?? [] }
+    public var taints: [CoreV1.Taint] { storage.taints }
+    /// `spec.unschedulable` (cordoned).
+    public var isUnschedulable: Bool { storage.unschedulable }
     public var allocatable: Resource { storage.allocatable }
     public var pods: [PodInfo] { storage.pods }
     /// Pods with any pod affinity or anti-affinity term.
@@ -115,6 +117,8 @@ public struct NodeInfo: Sendable {
         var name: String
         var labels: [String: String]
         var allocatable: Resource
+        var taints: [CoreV1.Taint]
+        var unschedulable: Bool
         var pods: [PodInfo] = []
         var affinityPodCount = 0
         var requiredAntiAffinityPodCount = 0
@@ -130,6 +134,8 @@ public struct NodeInfo: Sendable {
             name = node.metadata.name ?? ""
             labels = node.metadata.labels ?? [:]
             allocatable = Resource(node.status.allocatable ?? [:])
+            taints = node.spec.taints ?? []
+            unschedulable = node.spec.unschedulable == true
         }
 
         func setNode(_ node: CoreV1.Node) {
@@ -137,6 +143,8 @@ public struct NodeInfo: Sendable {
             name = node.metadata.name ?? ""
             labels = node.metadata.labels ?? [:]
             allocatable = Resource(node.status.allocatable ?? [:])
+            taints = node.spec.taints ?? []
+            unschedulable = node.spec.unschedulable == true
         }
 
         func copy() -> Storage {
@@ -171,14 +179,13 @@ public struct NodeInfo: Sendable {
             if pod.isTerminating { terminatingCount += sign }
             var requests = pod.requests
             requests.allowedPodNumber = 0
-            var nonZero = Resource(milliCPU: pod.nonZeroRequests.milliCPU, memory: pod.nonZeroRequests.memory)
+            let nonZero = Resource(milliCPU: pod.nonZeroRequests.milliCPU, memory: pod.nonZeroRequests.memory)
             if sign > 0 {
                 requested.add(requests)
                 nonZeroRequested.add(nonZero)
                 for port in pod.hostPorts { usedPorts.add(port) }
             } else {
                 requested.subtract(requests)
-                nonZero.allowedPodNumber = 0
                 nonZeroRequested.subtract(nonZero)
                 for port in pod.hostPorts { usedPorts.remove(port) }
             }

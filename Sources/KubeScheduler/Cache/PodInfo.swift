@@ -29,6 +29,8 @@ public final class PodInfo: Sendable {
     public let isTerminating: Bool
     public let startTime: Date?
     public let preemptionPolicy: String?
+    /// `spec.tolerations`.
+    public let tolerations: [CoreV1.Toleration]
 
     public init(_ pod: CoreV1.Pod) {
         self.pod = pod
@@ -55,6 +57,7 @@ public final class PodInfo: Sendable {
         isTerminating = pod.metadata.deletionTimestamp != nil
         startTime = pod.status.startTime?.date
         preemptionPolicy = pod.spec.preemptionPolicy
+        tolerations = pod.spec.tolerations ?? []
     }
 
     /// This pod as if bound to `node` (what `assume` records).

@@ -15,18 +15,18 @@ public struct Snapshot: Sendable {
     /// Indices into `nodes` of nodes with pods that have required anti-affinity terms.
     public let nodesWithRequiredAntiAffinityPods: [Int]
 
-    init(nodes: [NodeInfo], indexByName: [String: Int], namespacePodCounts: [String: Int]) {
+    /// (namespace, label) → nodes holding such pods (see NodeCache).
+    let podLabelNodes: [NodeInfo.PodLabel: [String: Int]]
+
+    init(nodes: [NodeInfo], indexByName: [String: Int], namespacePodCounts: [String: Int],
+         podLabelNodes: [NodeInfo.PodLabel: [String: Int]], nodesWithAffinityPods: [Int],
+         nodesWithRequiredAntiAffinityPods: [Int]) {
         self.nodes = nodes
         self.indexByName = indexByName
         self.namespacePodCounts = namespacePodCounts
-        var withAffinity: [Int] = []
-        var withAntiAffinity: [Int] = []
-        for (index, info) in nodes.enumerated() {
-            if info.hasPodsWithAffinity { withAffinity.append(index) }
-            if info.hasPodsWithRequiredAntiAffinity { withAntiAffinity.append(index) }
-        }
-        nodesWithAffinityPods = withAffinity
-        nodesWithRequiredAntiAffinityPods = withAntiAffinity
+        self.podLabelNodes = podLabelNodes
+        self.nodesWithAffinityPods = nodesWithAffinityPods
+        self.nodesWithRequiredAntiAffinityPods = nodesWithRequiredAntiAffinityPods
     }
 
     /// A snapshot of the given nodes and pods (pods placed by `spec.nodeName`; pods on nodes
@@ -56,11 +56,29 @@ public struct Snapshot: Sendable {
         return result
     }
 
-    /// This snapshot with `node` replacing the node of the same name (for what-if evaluation).
-    func replacing(_ node: NodeInfo) -> Snapshot {
-        guard let index = indexByName[node.name] else { return self }
-        var nodes = self.nodes
-        nodes[index] = node
-        return Snapshot(nodes: nodes, indexByName: indexByName, namespacePodCounts: namespacePodCounts)
+    /// The nodes (in snapshot order) that can hold pods in `namespaces` (every namespace when
+    /// nil) matching `selector`, found through the label index: only nodes with pods carrying
+    /// the selector's most selective exact label, or at least pods in those namespaces.
+    public func nodesPossiblyMatching(_ selector: LabelSelector, namespaces: Set<String>?) -> [NodeInfo] {
+        if selector.matchesNothing { return [] }
+        let scope = namespaces.map(Array.init) ?? Array(namespacePodCounts.keys)
+        func holders(key: String, value: String) -> [String: Int]? {
+            var union: [String: Int]?
+            for namespace in scope {
+                guard let found = podLabelNodes[NodeInfo.PodLabel(namespace: namespace, key: key, value: value)] else {
+                    continue
+                }
+                if union == nil { union = found } else { union!.merge(found) { $0 + $1 } }
+            }
+            return union
+        }
+        var best = holders(key: "", value: "") ?? [:]
+        for requirement in selector.requirements {
+            guard let value = selector.requiresExactMatch(requirement.key) else { continue }
+            let found = holders(key: requirement.key, value: value) ?? [:]
+            if found.count < best.count { best = found }
+            if best.isEmpty { return [] }
+        }
+        return best.keys.compactMap { indexByName[$0] }.sorted().map { nodes[$0] }
     }
 }

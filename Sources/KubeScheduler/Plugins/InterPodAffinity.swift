@@ -35,6 +35,11 @@ public struct InterPodAffinity: PreFilterPlugin, FilterPlugin, PreScorePlugin, S
         return copy
     }
 
+    /// The namespaces a resolved term reaches; nil for every namespace.
+    static func scope(_ term: AffinityTerm) -> Set<String>? {
+        term.namespaceSelector.isEmpty ? nil : term.namespaces
+    }
+
     /// Pods on `node` that `term` selects (namespaces already resolved).
     static func count(_ term: AffinityTerm, on node: NodeInfo) -> Int {
         if term.namespaceSelector.isEmpty {
@@ -99,15 +104,16 @@ public struct InterPodAffinity: PreFilterPlugin, FilterPlugin, PreScorePlugin, S
                 }
             }
         }
-        if !affinityTerms.isEmpty || !antiAffinityTerms.isEmpty {
-            for node in snapshot.nodes {
-                if !affinityTerms.isEmpty {
-                    let matching = Self.countMatchingAll(affinityTerms, on: node)
-                    for term in affinityTerms { FilterState.add(&filterState.affinityCounts, node, term.topologyKey, matching) }
-                }
-                for term in antiAffinityTerms {
-                    FilterState.add(&filterState.antiAffinityCounts, node, term.topologyKey, Self.count(term, on: node))
-                }
+        // Only nodes holding pods the first affinity term selects can hold pods matching all.
+        if let first = affinityTerms.first {
+            for node in snapshot.nodesPossiblyMatching(first.selector, namespaces: Self.scope(first)) {
+                let matching = Self.countMatchingAll(affinityTerms, on: node)
+                for term in affinityTerms { FilterState.add(&filterState.affinityCounts, node, term.topologyKey, matching) }
+            }
+        }
+        for term in antiAffinityTerms {
+            for node in snapshot.nodesPossiblyMatching(term.selector, namespaces: Self.scope(term)) {
+                FilterState.add(&filterState.antiAffinityCounts, node, term.topologyKey, Self.count(term, on: node))
             }
         }
         if filterState.existingAntiAffinityCounts.isEmpty && affinityTerms.isEmpty && antiAffinityTerms.isEmpty {
@@ -176,15 +182,11 @@ public struct InterPodAffinity: PreFilterPlugin, FilterPlugin, PreScorePlugin, S
             guard amount != 0, let value = node.labels[key] else { return }
             scores[key, default: [:]][value, default: 0] += amount
         }
-        // The incoming pod's preferred terms, over every node's pods.
-        if !preferred.isEmpty || !preferredAnti.isEmpty {
-            for node in snapshot.nodes where !node.labels.isEmpty {
-                for weighted in preferred {
-                    add(weighted.term.topologyKey, node, Int64(weighted.weight * Self.count(weighted.term, on: node)))
-                }
-                for weighted in preferredAnti {
-                    add(weighted.term.topologyKey, node, -Int64(weighted.weight * Self.count(weighted.term, on: node)))
-                }
+        // The incoming pod's preferred terms, over the nodes that can hold pods they select.
+        for (weighted, sign) in preferred.map({ ($0, Int64(1)) }) + preferredAnti.map({ ($0, Int64(-1)) }) {
+            for node in snapshot.nodesPossiblyMatching(weighted.term.selector, namespaces: Self.scope(weighted.term))
+            where !node.labels.isEmpty {
+                add(weighted.term.topologyKey, node, sign * Int64(weighted.weight * Self.count(weighted.term, on: node)))
             }
         }
         // Existing pods' terms that select the incoming pod.

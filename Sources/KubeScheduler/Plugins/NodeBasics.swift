@@ -9,9 +9,9 @@ public struct NodeUnschedulable: FilterPlugin, EnqueueExtensions {
     public init() {}
 
     public func filter(state: CycleState, pod: PodInfo, node: NodeInfo) -> Status {
-        guard node.node.spec.unschedulable == true else { return .success }
+        guard node.isUnschedulable else { return .success }
         let taint = CoreV1.Taint(effect: Tolerations.effectNoSchedule, key: "node.kubernetes.io/unschedulable")
-        if Tolerations.tolerated(taint, by: pod.pod.spec.tolerations ?? []) { return .success }
+        if Tolerations.tolerated(taint, by: pod.tolerations) { return .success }
         return .unresolvable(Self.reason)
     }
 
@@ -45,7 +45,7 @@ public struct TaintToleration: FilterPlugin, PreScorePlugin, ScoreNormalizer, En
     public init() {}
 
     public func filter(state: CycleState, pod: PodInfo, node: NodeInfo) -> Status {
-        guard let taint = Tolerations.firstUntoleratedScheduleTaint(node.taints, pod.pod.spec.tolerations ?? []) else {
+        guard let taint = Tolerations.firstUntoleratedScheduleTaint(node.taints, pod.tolerations) else {
             return .success
         }
         return .unresolvable("node(s) had untolerated taint {\(taint.key): \(taint.value ?? "")}")
@@ -56,7 +56,7 @@ public struct TaintToleration: FilterPlugin, PreScorePlugin, ScoreNormalizer, En
     }
 
     public func preScore(state: inout CycleState, pod: PodInfo, nodes: [NodeInfo], snapshot: Snapshot) -> Status {
-        let tolerations = (pod.pod.spec.tolerations ?? []).filter {
+        let tolerations = pod.tolerations.filter {
             ($0.effect ?? "").isEmpty || $0.effect == Tolerations.effectPreferNoSchedule
         }
         state.write(PreScoreState(preferNoScheduleTolerations: tolerations))
@@ -64,7 +64,7 @@ public struct TaintToleration: FilterPlugin, PreScorePlugin, ScoreNormalizer, En
     }
 
     public func score(state: CycleState, pod: PodInfo, node: NodeInfo) -> Int64 {
-        let tolerations = state.read(PreScoreState.self)?.preferNoScheduleTolerations ?? (pod.pod.spec.tolerations ?? [])
+        let tolerations = state.read(PreScoreState.self)?.preferNoScheduleTolerations ?? pod.tolerations
         var untolerated: Int64 = 0
         for taint in node.taints where taint.effect == Tolerations.effectPreferNoSchedule {
             if !Tolerations.tolerated(taint, by: tolerations) { untolerated += 1 }

@@ -24,7 +24,7 @@ public struct PodTopologySpread: PreFilterPlugin, FilterPlugin, PreScorePlugin, 
         /// Whether `node` counts for this constraint under its inclusion policies.
         func includes(_ node: NodeInfo, pod: PodInfo, affinity: RequiredNodeAffinity) -> Bool {
             if honorNodeAffinity && !affinity.matches(node) { return false }
-            if honorTaints && Tolerations.firstUntoleratedScheduleTaint(node.taints, pod.pod.spec.tolerations ?? []) != nil {
+            if honorTaints && Tolerations.firstUntoleratedScheduleTaint(node.taints, pod.tolerations) != nil {
                 return false
             }
             return true
@@ -81,11 +81,19 @@ public struct PodTopologySpread: PreFilterPlugin, FilterPlugin, PreScorePlugin, 
         let constraints = Self.constraints(of: pod, whenUnsatisfiable: "DoNotSchedule")
         if constraints.isEmpty { return (.allNodes, .skip) }
         let affinity = RequiredNodeAffinity(pod.pod)
+        // Every eligible node's domain exists (possibly with no pods); matching pods are
+        // counted only on the nodes the label index says can hold them.
         var counts = [[String: Int]](repeating: [:], count: constraints.count)
         for node in snapshot.nodes where Self.hasAllKeys(node, constraints) {
             for (index, constraint) in constraints.enumerated() where constraint.includes(node, pod: pod, affinity: affinity) {
                 let value = node.labels[constraint.topologyKey]!
-                counts[index][value, default: 0] += constraint.count(on: node, namespace: pod.namespace)
+                if counts[index][value] == nil { counts[index][value] = 0 }
+            }
+        }
+        for (index, constraint) in constraints.enumerated() where !constraint.selector.isEmpty {
+            for node in snapshot.nodesPossiblyMatching(constraint.selector, namespaces: [pod.namespace])
+            where Self.hasAllKeys(node, constraints) && constraint.includes(node, pod: pod, affinity: affinity) {
+                counts[index][node.labels[constraint.topologyKey]!, default: 0] += constraint.count(on: node, namespace: pod.namespace)
             }
         }
         var filterState = FilterState(constraints: constraints, matchCounts: counts, minimums: [], affinity: affinity)
@@ -163,8 +171,10 @@ public struct PodTopologySpread: PreFilterPlugin, FilterPlugin, PreScorePlugin, 
             return log(Double(size + 2))
         }
         let affinity = RequiredNodeAffinity(pod.pod)
-        for node in snapshot.nodes where Self.hasAllKeys(node, constraints) {
-            for (index, constraint) in constraints.enumerated() where constraint.topologyKey != Self.hostnameKey {
+        for (index, constraint) in constraints.enumerated()
+        where constraint.topologyKey != Self.hostnameKey && !constraint.selector.isEmpty {
+            for node in snapshot.nodesPossiblyMatching(constraint.selector, namespaces: [pod.namespace])
+            where Self.hasAllKeys(node, constraints) {
                 let value = node.labels[constraint.topologyKey]!
                 guard domainCounts[index][value] != nil, constraint.includes(node, pod: pod, affinity: affinity) else {
                     continue
