@@ -210,6 +210,13 @@ struct ClusterFilterCase: Sendable, CustomStringConvertible {
                                      Make.pod("d2", namespace: "misc", labels: db, node: "a1")],
             expected: ["a1": affinityReason, "a2": affinityReason, "b1": "ok"]),
         ClusterFilterCase(
+            description: "an empty namespace selector reaches every namespace",
+            pod: Make.pod("p", configure: affinity(anti: [
+                Make.term(web, topologyKey: "zone", namespaceSelector: MetaV1.LabelSelector()),
+            ])),
+            nodes: nodes, existing: [Make.pod("w", namespace: "unlabeled", labels: web, node: "b1")],
+            expected: ["a1": "ok", "a2": "ok", "b1": antiReason]),
+        ClusterFilterCase(
             description: "node missing the topology key fails affinity",
             pod: Make.pod("p", configure: affinity(required: [Make.term(db, topologyKey: "rack")])), nodes: nodes,
             existing: [Make.pod("d", labels: db, node: "a1")],

@@ -93,14 +93,20 @@ enum Run {
                        handle: handle)
     }
 
+    static func setUp(_ plugin: String, pod: CoreV1.Pod, nodes: [CoreV1.Node], pods: [CoreV1.Pod],
+                      handle: PluginHandle, arguments: PluginArguments?) -> (Framework, Snapshot, PodInfo)
+    {
+        (framework([plugin], handle: handle, arguments: arguments.map { [plugin: $0] } ?? [:]),
+         Snapshot(nodes: nodes, pods: pods), PodInfo(pod))
+    }
+
     /// PreFilter then Filter on every node; the status per node (the PreFilter rejection for
     /// every node when PreFilter rejects).
     static func filter(_ plugin: String, pod: CoreV1.Pod, nodes: [CoreV1.Node], pods: [CoreV1.Pod] = [],
                        handle: PluginHandle = PluginHandle(), arguments: PluginArguments? = nil) -> [String: Status]
     {
-        let framework = framework([plugin], handle: handle, arguments: arguments.map { [plugin: $0] } ?? [:])
-        let snapshot = Snapshot(nodes: nodes, pods: pods)
-        let podInfo = PodInfo(pod)
+        let (framework, snapshot, podInfo) = setUp(plugin, pod: pod, nodes: nodes, pods: pods, handle: handle,
+                                                   arguments: arguments)
         var state = CycleState()
         let (result, status, _) = framework.runPreFilter(state: &state, pod: podInfo, snapshot: snapshot)
         var statuses: [String: Status] = [:]
@@ -120,9 +126,8 @@ enum Run {
     static func score(_ plugin: String, pod: CoreV1.Pod, nodes: [CoreV1.Node], pods: [CoreV1.Pod] = [],
                       handle: PluginHandle = PluginHandle(), arguments: PluginArguments? = nil) -> [String: Int64]
     {
-        let framework = framework([plugin], handle: handle, arguments: arguments.map { [plugin: $0] } ?? [:])
-        let snapshot = Snapshot(nodes: nodes, pods: pods)
-        let podInfo = PodInfo(pod)
+        let (framework, snapshot, podInfo) = setUp(plugin, pod: pod, nodes: nodes, pods: pods, handle: handle,
+                                                   arguments: arguments)
         var state = CycleState()
         _ = framework.runPreFilter(state: &state, pod: podInfo, snapshot: snapshot)
         _ = framework.runPreScore(state: &state, pod: podInfo, nodes: snapshot.nodes, snapshot: snapshot)

@@ -130,21 +130,18 @@ public struct NodeInfo: Sendable {
         var terminatingCount = 0
 
         init(node: CoreV1.Node) {
-            self.node = node
-            name = node.metadata.name ?? ""
-            labels = node.metadata.labels ?? [:]
-            allocatable = Resource(node.status.allocatable ?? [:])
-            taints = node.spec.taints ?? []
-            unschedulable = node.spec.unschedulable == true
+            (self.node, name, labels, allocatable, taints, unschedulable) = Self.derived(from: node)
         }
 
         func setNode(_ node: CoreV1.Node) {
-            self.node = node
-            name = node.metadata.name ?? ""
-            labels = node.metadata.labels ?? [:]
-            allocatable = Resource(node.status.allocatable ?? [:])
-            taints = node.spec.taints ?? []
-            unschedulable = node.spec.unschedulable == true
+            (self.node, name, labels, allocatable, taints, unschedulable) = Self.derived(from: node)
+        }
+
+        private static func derived(from node: CoreV1.Node)
+            -> (CoreV1.Node, String, [String: String], Resource, [CoreV1.Taint], Bool)
+        {
+            (node, node.metadata.name ?? "", node.metadata.labels ?? [:], Resource(node.status.allocatable ?? [:]),
+             node.spec.taints ?? [], node.spec.unschedulable == true)
         }
 
         func copy() -> Storage {

@@ -104,17 +104,13 @@ public struct AffinityTerm: Sendable, Hashable {
     }
 
     /// Whether `pod` is one the term selects; `namespaceLabels` are the labels of the pod's
-    /// namespace (nil when unknown: only explicit namespaces can match then).
+    /// namespace (nil when unknown: only explicit namespaces, or an empty namespace selector,
+    /// can match then).
     public func matches(_ pod: PodInfo, namespaceLabels: [String: String]?) -> Bool {
-        guard namespaces.contains(pod.namespace) || (namespaceLabels.map(namespaceSelector.matches) ?? false) else {
-            return false
-        }
+        guard namespaces.contains(pod.namespace) || namespaceSelector.isEmpty
+            || (namespaceLabels.map(namespaceSelector.matches) ?? false)
+        else { return false }
         return selector.matches(pod.labels)
-    }
-
-    /// Whether the term reaches into `namespace`.
-    func covers(namespace: String, labels: [String: String]?) -> Bool {
-        namespaces.contains(namespace) || (labels.map(namespaceSelector.matches) ?? false)
     }
 }
 
