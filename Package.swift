@@ -58,6 +58,9 @@ let package = Package(
             ]
         ),
 
+        // The scheduler's pure core: node cache, snapshot, framework and plugins, queue, preemption.
+        .target(name: "KubeScheduler", dependencies: ["KubeModel"]),
+
         // The Kubernetes API server.
         .target(
             name: "KubeAPIServer",
@@ -103,6 +106,7 @@ let package = Package(
         .testTarget(name: "KubeModelTests", dependencies: ["KubeModel", "KubeModelGenerator"]),
         .testTarget(name: "KubeStoreTests", dependencies: ["KubeStore"]),
         .testTarget(name: "KubeControllersTests", dependencies: ["KubeControllers", "KubeClient", "KubeAPIServer", "KubeStore", "KubeModel"]),
+        .testTarget(name: "KubeSchedulerTests", dependencies: ["KubeScheduler", "KubeModel"]),
         .testTarget(name: "KubeAPIServerTests", dependencies: ["KubeAPIServer", "KubeStore", "KubeModel", "KubeClient"]),
         // The server is a dependency of the client's tests only: integration tests start a real one.
         .testTarget(
