@@ -59,7 +59,7 @@ let package = Package(
         ),
 
         // The scheduler's pure core: node cache, snapshot, framework and plugins, queue, preemption.
-        .target(name: "KubeScheduler", dependencies: ["KubeModel"]),
+        .target(name: "KubeScheduler", dependencies: ["KubeModel", "KubeClient", .product(name: "Logging", package: "swift-log")]),
 
         // The Kubernetes API server.
         .target(
@@ -89,7 +89,7 @@ let package = Package(
         .executableTarget(
             name: "skiff",
             dependencies: [
-                "KubeAPIServer", "KubeStore", "KubeModel", "KubeClient", "KubeControllers",
+                "KubeAPIServer", "KubeStore", "KubeModel", "KubeClient", "KubeControllers", "KubeScheduler",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
