@@ -11,6 +11,8 @@ import Logging
 struct ControlPlaneComponents {
     let core: APIServerCore
     let settings: ControllerSettings
+    /// The controllers' clock (the system clock unless a test speeds it up).
+    let clock: any ClientClock
     let logger: Logger
 
     /// A client that reaches the router directly as `user` (no TLS, no sockets).
@@ -41,11 +43,11 @@ struct ControlPlaneComponents {
         let componentLogger = logger
         try await elector.run(callbacks: LeaderElectionCallbacks(onStartedLeading: {
             componentLogger.info("became leader", metadata: ["identity": "\(identity)"])
-        })) { [settings] in
+        })) { [settings, clock] in
             let context = ControllerContext(
                 client: client, informers: SharedInformerFactory(client: client, logger: componentLogger),
                 events: EventRecorder(client: client, component: "kube-controller-manager", host: ProcessInfo.processInfo.hostName),
-                settings: settings, logger: componentLogger)
+                clock: clock, settings: settings, logger: componentLogger)
             try await ControllerManager(context: context, controllers: BuiltinControllers.all(context: context)).run()
         }
     }
