@@ -246,6 +246,7 @@ import Testing
                 let job = try await harness.job("sleepy")
                 return job.condition("Suspended")?.status == "True" && job.status.active == nil
             }
+            #expect(try await harness.job("sleepy").status.startTime == nil)
             #expect(try await harness.job("sleepy").status.failed == nil)
             let reasons = try await harness.eventReasons(about: "sleepy")
             #expect(reasons.isSuperset(of: ["Suspended", "Resumed", "SuccessfulDelete"]))

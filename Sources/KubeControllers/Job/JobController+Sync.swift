@@ -176,8 +176,9 @@ extension JobController {
         }
     }
 
-    /// Suspended=True while suspended; False (and a fresh startTime, so the active deadline
-    /// counts from the resumption) once resumed. Returns whether the condition changed.
+    /// Suspended=True while suspended, and no startTime (as v1.36 clears it, so the template
+    /// may change again); False and a fresh startTime once resumed, so the active deadline
+    /// counts from the resumption. Returns whether the condition changed.
     func updateSuspendedCondition(_ job: inout BatchV1.Job, now: Date) -> Bool {
         var conditions = job.status.conditions ?? []
         defer { job.status.conditions = conditions.isEmpty ? nil : conditions }
@@ -185,6 +186,7 @@ extension JobController {
             guard conditions.ensure(JobConditionType.suspended, status: "True", reason: "JobSuspended", message: "Job suspended", now: now)
             else { return false }
             events.record(job, type: .normal, reason: "Suspended", message: "Job suspended")
+            job.status.startTime = nil
             return true
         }
         guard conditions.ensure(JobConditionType.suspended, status: "False", reason: "JobResumed", message: "Job resumed", now: now)
