@@ -102,7 +102,7 @@ func pod(_ name: String, namespace: String? = nil, labels: [String: String]? = n
 }
 
 /// Polls `condition` until it holds or `timeout` passes.
-func eventually(_ what: String, timeout: Duration = .seconds(5),
+func eventually(_ what: String, timeout: Duration = .seconds(20),
                 _ condition: @Sendable () async throws -> Bool) async throws {
     let deadline = ContinuousClock.now + timeout
     while !(try await condition()) {

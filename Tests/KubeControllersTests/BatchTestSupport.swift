@@ -55,7 +55,7 @@ struct BatchHarness: Sendable {
 
     /// Polls until `condition` holds. Each round moves the manual clock on by `tick`, so that
     /// retries the controllers scheduled after an API conflict come due.
-    func eventually(_ what: String = "condition", timeout: Duration = .seconds(10), tick: Duration = .milliseconds(10),
+    func eventually(_ what: String = "condition", timeout: Duration = .seconds(30), tick: Duration = .milliseconds(10),
                     _ condition: @Sendable () async throws -> Bool) async throws {
         let deadline = ContinuousClock.now + timeout
         while true {
@@ -70,7 +70,7 @@ struct BatchHarness: Sendable {
     }
 
     /// Waits for `condition` and returns what it produced.
-    func eventually<T: Sendable>(_ what: String, timeout: Duration = .seconds(10), tick: Duration = .milliseconds(10),
+    func eventually<T: Sendable>(_ what: String, timeout: Duration = .seconds(30), tick: Duration = .milliseconds(10),
                                  _ produce: @Sendable () async throws -> T?) async throws -> T {
         let box = ResultBox<T>()
         try await eventually(what, timeout: timeout, tick: tick) {

@@ -26,7 +26,7 @@ struct DeploymentControllerTests {
     static func converge(_ cluster: ControllerTestCluster, until done: () async throws -> Bool) async throws -> (Bool, Int) {
         let pods = cluster.client.resource(CoreV1.Pod.self, namespace: "default")
         var peak = 0
-        let reached = try await cluster.eventually(timeout: .seconds(20)) {
+        let reached = try await cluster.eventually(timeout: .seconds(60)) {
             let current = try await cluster.pods()
             peak = max(peak, current.count)
             for pod in current where pod.isTerminating { try? await pods.delete(pod.metadata.name ?? "", options: .with(gracePeriodSeconds: 0)) }
