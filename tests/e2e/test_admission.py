@@ -62,10 +62,9 @@ def make_running_pod(core, namespace, name):
     core.create_namespaced_pod(namespace, client.V1Pod(
         metadata=client.V1ObjectMeta(name=name, labels={"app": "web"}),
         spec=client.V1PodSpec(containers=[client.V1Container(name="app", image="busybox")])))
-    pod = core.read_namespaced_pod(name, namespace)
-    pod.status.phase = "Running"
-    pod.status.conditions = [client.V1PodCondition(type="Ready", status="True")]
-    core.replace_namespaced_pod_status(name, namespace, pod)
+    # A patch, not read-then-replace: the scheduler writes this pod's status too (PodScheduled).
+    core.patch_namespaced_pod_status(name, namespace, {"status": {
+        "phase": "Running", "conditions": [{"type": "Ready", "status": "True"}]}})
 
 
 def set_budget_status(policy, namespace, name, allowed):
