@@ -110,16 +110,15 @@ public final class DeploymentController: Controller {
         for replicaSet in replicaSets.store.list(namespace: namespace) {
             let matches = selector.matches(replicaSet.metadata.labels ?? [:])
             let name = replicaSet.metadata.name ?? ""
-            let uid = JSONValue.string(replicaSet.metadata.uid ?? "")
             if replicaSet.isControlled(by: deployment) {
                 if matches || deployment.isBeingDeleted {
                     owned.append(replicaSet)
                 } else {
-                    let patch: JSONValue = ["metadata": ["ownerReferences": [["$patch": "delete", "uid": .string(deployment.metadata.uid ?? "")]], "uid": uid]]
+                    let patch = OwnerReferencePatch.release(from: deployment, objectUID: replicaSet.metadata.uid)
                     _ = try? await resource.patch(name, type: .strategicMerge, body: patch)
                 }
             } else if matches, replicaSet.controllerReference == nil, !replicaSet.isBeingDeleted, !deployment.isBeingDeleted {
-                let patch: JSONValue = ["metadata": ["ownerReferences": [deployment.makeControllerReference().toJSON()], "uid": uid]]
+                let patch = OwnerReferencePatch.adopt(by: deployment, objectUID: replicaSet.metadata.uid)
                 if let adopted = try? await resource.patch(name, type: .strategicMerge, body: patch) { owned.append(adopted) }
             }
         }

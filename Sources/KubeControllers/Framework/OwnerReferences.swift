@@ -22,3 +22,19 @@ extension KubeObject {
 
     public var isBeingDeleted: Bool { metadata.deletionTimestamp != nil }
 }
+
+/// The strategic-merge patches by which a controller adopts an orphan or releases an object
+/// (upstream's ControllerRefManager). Both carry the object's UID, so a patch meant for one
+/// object never lands on a replacement of the same name.
+public enum OwnerReferencePatch {
+    public static func adopt(by owner: some KubeObject, objectUID: String?) -> JSONValue {
+        ["metadata": ["ownerReferences": [owner.makeControllerReference().toJSON()], "uid": .string(objectUID ?? "")]]
+    }
+
+    public static func release(from owner: some KubeObject, objectUID: String?) -> JSONValue {
+        ["metadata": [
+            "ownerReferences": [["$patch": "delete", "uid": .string(owner.metadata.uid ?? "")]],
+            "uid": .string(objectUID ?? ""),
+        ]]
+    }
+}

@@ -241,15 +241,13 @@ public final class JobController: Controller {
     @discardableResult
     func patchOwnership(of pod: CoreV1.Pod, job: BatchV1.Job, adopt: Bool,
                         client podClient: ResourceClient<CoreV1.Pod>) async throws -> CoreV1.Pod? {
-        var metadata: JSONObject = ["uid": .string(pod.metadata.uid ?? "")]
+        var patch = OwnerReferencePatch.release(from: job, objectUID: pod.metadata.uid)
         if adopt {
-            metadata["ownerReferences"] = [job.makeControllerReference().toJSON()]
-            metadata["finalizers"] = [.string(JobKeys.trackingFinalizer)]
-        } else {
-            metadata["ownerReferences"] = [["$patch": "delete", "uid": .string(job.metadata.uid ?? "")]]
+            patch = OwnerReferencePatch.adopt(by: job, objectUID: pod.metadata.uid)
+            patch["metadata"]?["finalizers"] = [.string(JobKeys.trackingFinalizer)]
         }
         do {
-            return try await podClient.patch(pod.metadata.name ?? "", type: .strategicMerge, body: ["metadata": .object(metadata)])
+            return try await podClient.patch(pod.metadata.name ?? "", type: .strategicMerge, body: patch)
         } catch let error as APIStatusError where error.isNotFound || error.isInvalid {
             return nil
         }

@@ -133,8 +133,7 @@ public final class ReplicaSetController<Workload: ReplicatedWorkload>: Controlle
     }
 
     func adopt(_ pod: CoreV1.Pod, into workload: Workload, client podClient: ResourceClient<CoreV1.Pod>) async throws -> CoreV1.Pod? {
-        let reference = workload.makeControllerReference().toJSON()
-        let patch: JSONValue = ["metadata": ["ownerReferences": [reference], "uid": .string(pod.metadata.uid ?? "")]]
+        let patch = OwnerReferencePatch.adopt(by: workload, objectUID: pod.metadata.uid)
         do {
             return try await podClient.patch(pod.metadata.name ?? "", type: .strategicMerge, body: patch)
         } catch let error as APIStatusError where error.isNotFound || error.isInvalid {
@@ -143,10 +142,7 @@ public final class ReplicaSetController<Workload: ReplicatedWorkload>: Controlle
     }
 
     func release(_ pod: CoreV1.Pod, from workload: Workload, client podClient: ResourceClient<CoreV1.Pod>) async throws {
-        let patch: JSONValue = ["metadata": [
-            "ownerReferences": [["$patch": "delete", "uid": .string(workload.metadata.uid ?? "")]],
-            "uid": .string(pod.metadata.uid ?? ""),
-        ]]
+        let patch = OwnerReferencePatch.release(from: workload, objectUID: pod.metadata.uid)
         do {
             _ = try await podClient.patch(pod.metadata.name ?? "", type: .strategicMerge, body: patch)
         } catch let error as APIStatusError where error.isNotFound || error.isInvalid {

@@ -33,33 +33,8 @@ extension AppsV1.ReplicaSet: ReplicatedWorkload {
     public var minReadySeconds: Int { spec.minReadySeconds ?? 0 }
 
     public var replicaStatus: ReplicaStatus {
-        get {
-            var result = ReplicaStatus()
-            result.replicas = status.replicas
-            result.fullyLabeledReplicas = status.fullyLabeledReplicas ?? 0
-            result.readyReplicas = status.readyReplicas ?? 0
-            result.availableReplicas = status.availableReplicas ?? 0
-            result.terminatingReplicas = status.terminatingReplicas ?? 0
-            result.observedGeneration = status.observedGeneration ?? 0
-            let failure = status.conditions?.first { $0.type == "ReplicaFailure" && $0.status == "True" }
-            result.failure = failure?.message
-            result.failureSince = failure?.lastTransitionTime
-            return result
-        }
-        set {
-            var status = AppsV1.ReplicaSetStatus(replicas: newValue.replicas)
-            status.fullyLabeledReplicas = newValue.fullyLabeledReplicas.nonZero
-            status.readyReplicas = newValue.readyReplicas.nonZero
-            status.availableReplicas = newValue.availableReplicas.nonZero
-            status.terminatingReplicas = newValue.terminatingReplicas.nonZero
-            status.observedGeneration = newValue.observedGeneration
-            if let message = newValue.failure {
-                status.conditions = [AppsV1.ReplicaSetCondition(
-                    lastTransitionTime: newValue.failureSince, message: message, reason: "FailedCreate",
-                    type: "ReplicaFailure", status: "True")]
-            }
-            self.status = status
-        }
+        get { ReplicaStatus(status) }
+        set { newValue.write(to: &status) }
     }
 }
 
@@ -74,31 +49,71 @@ extension CoreV1.ReplicationController: ReplicatedWorkload {
     public var minReadySeconds: Int { spec.minReadySeconds ?? 0 }
 
     public var replicaStatus: ReplicaStatus {
-        get {
-            var result = ReplicaStatus()
-            result.replicas = status.replicas
-            result.fullyLabeledReplicas = status.fullyLabeledReplicas ?? 0
-            result.readyReplicas = status.readyReplicas ?? 0
-            result.availableReplicas = status.availableReplicas ?? 0
-            result.observedGeneration = status.observedGeneration ?? 0
-            let failure = status.conditions?.first { $0.type == "ReplicaFailure" && $0.status == "True" }
-            result.failure = failure?.message
-            result.failureSince = failure?.lastTransitionTime
-            return result
+        get { ReplicaStatus(status) }
+        set { newValue.write(to: &status) }
+    }
+}
+
+/// The status types of both kinds, which share their fields and differ in their condition type.
+protocol ReplicaCountingStatus {
+    associatedtype Condition: ReplicaFailureCondition
+    init()
+    var replicas: Int { get set }
+    var fullyLabeledReplicas: Int? { get set }
+    var readyReplicas: Int? { get set }
+    var availableReplicas: Int? { get set }
+    var terminatingReplicas: Int? { get set }
+    var observedGeneration: Int? { get set }
+    var conditions: [Condition]? { get set }
+}
+
+protocol ReplicaFailureCondition {
+    init(lastTransitionTime: Time?, message: String?, reason: String?, type: String, status: String)
+    var type: String { get }
+    var status: String { get }
+    var message: String? { get }
+    var lastTransitionTime: Time? { get }
+}
+
+extension AppsV1.ReplicaSetStatus: ReplicaCountingStatus {}
+extension AppsV1.ReplicaSetCondition: ReplicaFailureCondition {}
+extension CoreV1.ReplicationControllerCondition: ReplicaFailureCondition {}
+extension CoreV1.ReplicationControllerStatus: ReplicaCountingStatus {
+    /// ReplicationControllers do not report terminating replicas.
+    var terminatingReplicas: Int? {
+        get { nil }
+        set {}
+    }
+}
+
+extension ReplicaStatus {
+    init(_ status: some ReplicaCountingStatus) {
+        self.init()
+        replicas = status.replicas
+        fullyLabeledReplicas = status.fullyLabeledReplicas ?? 0
+        readyReplicas = status.readyReplicas ?? 0
+        availableReplicas = status.availableReplicas ?? 0
+        terminatingReplicas = status.terminatingReplicas ?? 0
+        observedGeneration = status.observedGeneration ?? 0
+        let failure = status.conditions?.first { $0.type == "ReplicaFailure" && $0.status == "True" }
+        self.failure = failure?.message
+        failureSince = failure?.lastTransitionTime
+    }
+
+    /// Replaces `status` with these counts (zero counters omitted, as upstream writes them).
+    func write<Status: ReplicaCountingStatus>(to status: inout Status) {
+        var written = Status()
+        written.replicas = replicas
+        written.fullyLabeledReplicas = fullyLabeledReplicas.nonZero
+        written.readyReplicas = readyReplicas.nonZero
+        written.availableReplicas = availableReplicas.nonZero
+        written.terminatingReplicas = terminatingReplicas.nonZero
+        written.observedGeneration = observedGeneration
+        if let failure {
+            written.conditions = [Status.Condition(lastTransitionTime: failureSince, message: failure, reason: "FailedCreate",
+                                                   type: "ReplicaFailure", status: "True")]
         }
-        set {
-            var status = CoreV1.ReplicationControllerStatus(replicas: newValue.replicas)
-            status.fullyLabeledReplicas = newValue.fullyLabeledReplicas.nonZero
-            status.readyReplicas = newValue.readyReplicas.nonZero
-            status.availableReplicas = newValue.availableReplicas.nonZero
-            status.observedGeneration = newValue.observedGeneration
-            if let message = newValue.failure {
-                status.conditions = [CoreV1.ReplicationControllerCondition(
-                    lastTransitionTime: newValue.failureSince, message: message, reason: "FailedCreate",
-                    type: "ReplicaFailure", status: "True")]
-            }
-            self.status = status
-        }
+        status = written
     }
 }
 
