@@ -112,5 +112,12 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        .testTarget(
+            name: "KubeControllersTests",
+            dependencies: [
+                "KubeControllers", "KubeAPIServer", "KubeClient", "KubeModel", "KubeStore",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
     ]
 )
