@@ -6,6 +6,8 @@ public enum BuiltinControllers {
         [
             ReplicaSetController<AppsV1.ReplicaSet>(context: context),
             ReplicaSetController<CoreV1.ReplicationController>(context: context),
+            StatefulSetController(context: context),
+            DaemonSetController(context: context),
         ]
     }
 }
