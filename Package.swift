@@ -58,6 +58,9 @@ let package = Package(
             ]
         ),
 
+        // The scheduler's pure core: node cache, snapshot, framework and plugins, queue, preemption.
+        .target(name: "KubeScheduler", dependencies: ["KubeModel", "KubeClient", .product(name: "Logging", package: "swift-log")]),
+
         // The Kubernetes API server.
         .target(
             name: "KubeAPIServer",
@@ -86,7 +89,7 @@ let package = Package(
         .executableTarget(
             name: "skiff",
             dependencies: [
-                "KubeAPIServer", "KubeStore", "KubeModel", "KubeClient", "KubeControllers",
+                "KubeAPIServer", "KubeStore", "KubeModel", "KubeClient", "KubeControllers", "KubeScheduler",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -102,6 +105,11 @@ let package = Package(
 
         .testTarget(name: "KubeModelTests", dependencies: ["KubeModel", "KubeModelGenerator"]),
         .testTarget(name: "KubeStoreTests", dependencies: ["KubeStore"]),
+        .testTarget(name: "KubeControllersTests", dependencies: [
+            "KubeControllers", "KubeClient", "KubeAPIServer", "KubeStore", "KubeModel",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .testTarget(name: "KubeSchedulerTests", dependencies: ["KubeScheduler", "KubeModel"]),
         .testTarget(name: "KubeAPIServerTests", dependencies: ["KubeAPIServer", "KubeStore", "KubeModel", "KubeClient"]),
         // The server is a dependency of the client's tests only: integration tests start a real one.
         .testTarget(
@@ -109,13 +117,6 @@ let package = Package(
             dependencies: [
                 "KubeClient", "KubeModel", "KubeAPIServer", "KubeStore",
                 .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "Logging", package: "swift-log"),
-            ]
-        ),
-        .testTarget(
-            name: "KubeControllersTests",
-            dependencies: [
-                "KubeControllers", "KubeAPIServer", "KubeClient", "KubeModel", "KubeStore",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

@@ -6,6 +6,7 @@ public enum BuiltinControllers {
         [
             ReplicaSetController<AppsV1.ReplicaSet>(context: context),
             ReplicaSetController<CoreV1.ReplicationController>(context: context),
+            DeploymentController(context: context),
             StatefulSetController(context: context),
             DaemonSetController(context: context),
         ]

@@ -3,11 +3,12 @@ import KubeAPIServer
 import KubeClient
 import KubeControllers
 import KubeModel
+import KubeScheduler
 import Logging
 
 /// The components that run inside `skiff server` next to the API server and reach it through
-/// the in-process transport: the controller manager, behind leader election so that only one
-/// server of several acts.
+/// the in-process transport: the controller manager and the scheduler, each behind its own
+/// leader election lease so that only one server of several acts.
 struct ControlPlaneComponents {
     let core: APIServerCore
     let settings: ControllerSettings
@@ -19,34 +20,49 @@ struct ControlPlaneComponents {
         return APIClient(transport: InProcessTransport(router: core.router, user: identity), userAgent: agent)
     }
 
-    /// Campaigns for leadership and runs the controllers while leading; campaigns again after
-    /// losing the lease, until cancelled.
     func runControllerManager() async throws {
-        while !Task.isCancelled {
-            do {
-                try await leadControllerManager()
-            } catch LeaderElectionError.leadershipLost {
-                logger.warning("controller manager lost its lease; campaigning again")
+        let client = client(user: "system:kube-controller-manager", agent: "kube-controller-manager")
+        try await whileLeading(component: "kube-controller-manager", client: client) { [settings] logger in
+            let context = ControllerContext(
+                client: client, informers: SharedInformerFactory(client: client, logger: logger),
+                events: EventRecorder(client: client, component: "kube-controller-manager", host: ProcessInfo.processInfo.hostName),
+                settings: settings, logger: logger)
+            try await ControllerManager(context: context, controllers: BuiltinControllers.all(context: context)).run()
+        }
+    }
+
+    func runScheduler() async throws {
+        let client = client(user: "system:kube-scheduler", agent: "kube-scheduler")
+        try await whileLeading(component: "kube-scheduler", client: client) { logger in
+            let informers = SharedInformerFactory(client: client, logger: logger)
+            let events = EventRecorder(client: client, component: "default-scheduler")
+            let scheduler = try Scheduler(client: client, informers: informers, events: events, logger: logger)
+            try await withThrowingDiscardingTaskGroup { group in
+                group.addTask { try await informers.run() }
+                group.addTask { await events.run() }
+                try await scheduler.run()
+                group.cancelAll()
             }
         }
     }
 
-    private func leadControllerManager() async throws {
-        let client = client(user: "system:kube-controller-manager", agent: "kube-controller-manager")
-        let identity = ProcessInfo.processInfo.hostName + "_" + RandomIdentifiers.uid()
-        let elector = LeaderElector(client: client, configuration: LeaderElectionConfiguration(
-            leaseName: "kube-controller-manager", identity: identity))
+    /// Campaigns for the component's lease and runs `work` while leading; campaigns again after
+    /// losing the lease, until cancelled.
+    func whileLeading(component: String, client: APIClient,
+                      work: @escaping @Sendable (Logger) async throws -> Void) async throws {
         var logger = self.logger
-        logger[metadataKey: "component"] = "controller-manager"
+        logger[metadataKey: "component"] = "\(component)"
         let componentLogger = logger
-        try await elector.run(callbacks: LeaderElectionCallbacks(onStartedLeading: {
-            componentLogger.info("became leader", metadata: ["identity": "\(identity)"])
-        })) { [settings] in
-            let context = ControllerContext(
-                client: client, informers: SharedInformerFactory(client: client, logger: componentLogger),
-                events: EventRecorder(client: client, component: "kube-controller-manager", host: ProcessInfo.processInfo.hostName),
-                settings: settings, logger: componentLogger)
-            try await ControllerManager(context: context, controllers: BuiltinControllers.all(context: context)).run()
+        let identity = ProcessInfo.processInfo.hostName + "_" + RandomIdentifiers.uid()
+        while !Task.isCancelled {
+            let elector = LeaderElector(client: client, configuration: LeaderElectionConfiguration(leaseName: component, identity: identity))
+            do {
+                try await elector.run(callbacks: LeaderElectionCallbacks(onStartedLeading: {
+                    componentLogger.info("became leader", metadata: ["identity": "\(identity)"])
+                })) { try await work(componentLogger) }
+            } catch LeaderElectionError.leadershipLost {
+                logger.warning("lost the lease; campaigning again")
+            }
         }
     }
 }

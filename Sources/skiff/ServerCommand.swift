@@ -45,6 +45,9 @@ struct ServerCommand: AsyncParsableCommand {
     @Flag(help: "Do not run the controller manager inside the server process.")
     var disableControllerManager = false
 
+    @Flag(help: "Do not run the scheduler inside the server process.")
+    var disableScheduler = false
+
     func run() async throws {
         var logger = Logger(label: "skiff.server")
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
@@ -74,6 +77,7 @@ struct ServerCommand: AsyncParsableCommand {
 
         let components = ControlPlaneComponents(core: server.core, settings: ControllerSettings(), logger: logger)
         let runControllers = !disableControllerManager
+        let runScheduler = !disableScheduler
 
         // Runs until a signal arrives or a long-running part ends; writing the kubeconfig is the
         // one task expected to finish early.
@@ -90,6 +94,13 @@ struct ServerCommand: AsyncParsableCommand {
                 tasks.addTask {
                     _ = try await server.listeningPort()
                     try await components.runControllerManager()
+                    return true
+                }
+            }
+            if runScheduler {
+                tasks.addTask {
+                    _ = try await server.listeningPort()
+                    try await components.runScheduler()
                     return true
                 }
             }

@@ -9,13 +9,13 @@ import Testing
     typealias F = WorkloadFixtures
 
     /// Live daemon pods by the node they are pinned to.
-    func podsByNode(_ cluster: WorkloadCluster) async throws -> [String: [CoreV1.Pod]] {
+    func podsByNode(_ cluster: ControllerTestCluster) async throws -> [String: [CoreV1.Pod]] {
         DaemonSetController.podsByNode(try await cluster.pods().filter { $0.metadata.deletionTimestamp == nil })
     }
 
     /// Plays scheduler and kubelet for every daemon pod: binds it to the node it is pinned to,
     /// reports it Running and Ready, and finishes graceful deletions.
-    func settle(_ cluster: WorkloadCluster) async throws {
+    func settle(_ cluster: ControllerTestCluster) async throws {
         for pod in try await cluster.pods() {
             if pod.metadata.deletionTimestamp != nil {
                 try await cluster.finishDeletion(pod.name)
@@ -29,11 +29,11 @@ import Testing
     }
 
     @Test func followsNodesAsTheyComeAndGo() async throws {
-        try await WorkloadCluster.run({ DaemonSetController(context: $0) }) { cluster in
+        try await ControllerTestCluster.run({ DaemonSetController(context: $0) }) { cluster in
             try await cluster.makeNode("node-a")
             try await cluster.makeNode("node-b")
             try await cluster.submit(F.daemonSet())
-            try await cluster.eventually("a pod per node") { Set(try await podsByNode(cluster).keys) == ["node-a", "node-b"] }
+            try await cluster.waitUntil("a pod per node") { Set(try await podsByNode(cluster).keys) == ["node-a", "node-b"] }
 
             let pod = try #require(try await podsByNode(cluster)["node-a"]?.first)
             #expect(pod.metadata.generateName == "agent-")
@@ -49,20 +49,20 @@ import Testing
             #expect(revisions.first?.metadata.labels?["controller-revision-hash"] == hash)
 
             try await settle(cluster)
-            try await cluster.eventually("status with two nodes") {
+            try await cluster.waitUntil("status with two nodes") {
                 let status = try await cluster.daemonSet().status
                 return status.desiredNumberScheduled == 2 && status.numberReady == 2 && status.numberAvailable == 2
                     && status.updatedNumberScheduled == 2 && status.currentNumberScheduled == 2 && status.observedGeneration == 1
             }
 
             try await cluster.makeNode("node-c")
-            try await cluster.eventually("a pod on the new node") { try await podsByNode(cluster)["node-c"]?.count == 1 }
+            try await cluster.waitUntil("a pod on the new node") { try await podsByNode(cluster)["node-c"]?.count == 1 }
             try await cluster.deleteNode("node-a")
-            try await cluster.eventually("the pod of the removed node goes") {
+            try await cluster.waitUntil("the pod of the removed node goes") {
                 Set(try await podsByNode(cluster).keys) == ["node-b", "node-c"]
             }
             try await settle(cluster)
-            try await cluster.eventually("status follows") {
+            try await cluster.waitUntil("status follows") {
                 let status = try await cluster.daemonSet().status
                 return status.desiredNumberScheduled == 2 && status.numberReady == 2 && status.numberUnavailable == nil
             }
@@ -70,7 +70,7 @@ import Testing
     }
 
     @Test func selectorsAndTaintsChooseNodes() async throws {
-        try await WorkloadCluster.run({ DaemonSetController(context: $0) }) { cluster in
+        try await ControllerTestCluster.run({ DaemonSetController(context: $0) }) { cluster in
             try await cluster.makeNode("worker", labels: ["role": "worker"])
             try await cluster.makeNode("plain")
             try await cluster.makeNode("tainted", labels: ["role": "worker"],
@@ -78,30 +78,30 @@ import Testing
             var set = F.daemonSet()
             set.spec.template.spec?.nodeSelector = ["role": "worker"]
             try await cluster.submit(set)
-            try await cluster.eventually("only the worker") { Set(try await podsByNode(cluster).keys) == ["worker"] }
+            try await cluster.waitUntil("only the worker") { Set(try await podsByNode(cluster).keys) == ["worker"] }
             try await cluster.stays("still only the worker") { Set(try await podsByNode(cluster).keys) == ["worker"] }
-            try await cluster.eventually("status") { try await cluster.daemonSet().status.desiredNumberScheduled == 1 }
+            try await cluster.waitUntil("status") { try await cluster.daemonSet().status.desiredNumberScheduled == 1 }
 
             // Relabelled nodes are followed both ways.
             try await cluster.modify(CoreV1.Node.self, "plain") { $0.metadata.labels?["role"] = "worker" }
             try await cluster.modify(CoreV1.Node.self, "worker") { $0.metadata.labels?["role"] = "db" }
-            try await cluster.eventually("moved") { Set(try await podsByNode(cluster).keys) == ["plain"] }
+            try await cluster.waitUntil("moved") { Set(try await podsByNode(cluster).keys) == ["plain"] }
 
             // A toleration opens the tainted node.
             try await cluster.modify(AppsV1.DaemonSet.self, "agent") {
                 $0.spec.template.spec?.tolerations = [CoreV1.Toleration(effect: "NoSchedule", key: "dedicated", operator: "Exists")]
             }
-            try await cluster.eventually("tainted node too") { Set(try await podsByNode(cluster).keys) == ["plain", "tainted"] }
+            try await cluster.waitUntil("tainted node too") { Set(try await podsByNode(cluster).keys) == ["plain", "tainted"] }
         }
     }
 
     @Test func rollingUpdateOneNodeAtATime() async throws {
-        try await WorkloadCluster.run({ DaemonSetController(context: $0) }) { cluster in
+        try await ControllerTestCluster.run({ DaemonSetController(context: $0) }) { cluster in
             for name in ["n1", "n2", "n3"] { try await cluster.makeNode(name) }
             try await cluster.submit(F.daemonSet())
-            try await cluster.eventually("three pods") { try await podsByNode(cluster).count == 3 }
+            try await cluster.waitUntil("three pods") { try await podsByNode(cluster).count == 3 }
             try await settle(cluster)
-            try await cluster.eventually("ready") { try await cluster.daemonSet().status.numberAvailable == 3 }
+            try await cluster.waitUntil("ready") { try await cluster.daemonSet().status.numberAvailable == 3 }
 
             try await cluster.modify(AppsV1.DaemonSet.self, "agent") { $0.spec.template.spec?.containers[0].image = "agent:2" }
             var rounds = 0
@@ -129,15 +129,15 @@ import Testing
     }
 
     @Test func surgeStartsNewPodsBesideOldOnes() async throws {
-        try await WorkloadCluster.run({ DaemonSetController(context: $0) }) { cluster in
+        try await ControllerTestCluster.run({ DaemonSetController(context: $0) }) { cluster in
             for name in ["n1", "n2"] { try await cluster.makeNode(name) }
             try await cluster.submit(F.daemonSet(maxUnavailable: 0, maxSurge: 1))
-            try await cluster.eventually("two pods") { try await podsByNode(cluster).count == 2 }
+            try await cluster.waitUntil("two pods") { try await podsByNode(cluster).count == 2 }
             try await settle(cluster)
-            try await cluster.eventually("ready") { try await cluster.daemonSet().status.numberAvailable == 2 }
+            try await cluster.waitUntil("ready") { try await cluster.daemonSet().status.numberAvailable == 2 }
 
             try await cluster.modify(AppsV1.DaemonSet.self, "agent") { $0.spec.template.spec?.containers[0].image = "agent:2" }
-            try await cluster.eventually("a surge pod") { try await podsByNode(cluster).values.contains { $0.count == 2 } }
+            try await cluster.waitUntil("a surge pod") { try await podsByNode(cluster).values.contains { $0.count == 2 } }
             // The old pod stays until the new one beside it is available.
             try await cluster.stays("old pods kept") { try await cluster.pods().filter { $0.metadata.deletionTimestamp != nil }.isEmpty }
             #expect(try await cluster.pods().count == 3)
@@ -152,33 +152,33 @@ import Testing
     }
 
     @Test func onDeleteLeavesPodsAlone() async throws {
-        try await WorkloadCluster.run({ DaemonSetController(context: $0) }) { cluster in
+        try await ControllerTestCluster.run({ DaemonSetController(context: $0) }) { cluster in
             try await cluster.makeNode("n1")
             try await cluster.submit(F.daemonSet(strategy: "OnDelete"))
-            try await cluster.eventually("a pod") { try await podsByNode(cluster).count == 1 }
+            try await cluster.waitUntil("a pod") { try await podsByNode(cluster).count == 1 }
             try await settle(cluster)
             try await cluster.modify(AppsV1.DaemonSet.self, "agent") { $0.spec.template.spec?.containers[0].image = "agent:2" }
-            try await cluster.eventually("observed") { try await cluster.daemonSet().status.observedGeneration == 2 }
+            try await cluster.waitUntil("observed") { try await cluster.daemonSet().status.observedGeneration == 2 }
             try await cluster.stays("old pod kept") { try await cluster.pods().allSatisfy { $0.spec.containers[0].image == "agent:1" } }
             #expect(try await cluster.daemonSet().status.updatedNumberScheduled == nil)
             let old = try #require(try await cluster.pods().first)
             try await cluster.client.resource(CoreV1.Pod.self, namespace: "default").delete(old.name)
             try await settle(cluster)
-            try await cluster.eventually("replaced at the new template") {
+            try await cluster.waitUntil("replaced at the new template") {
                 try await cluster.pods().map { $0.spec.containers[0].image } == ["agent:2"]
             }
         }
     }
 
     @Test func failedPodsAreReplaced() async throws {
-        try await WorkloadCluster.run({ DaemonSetController(context: $0) }) { cluster in
+        try await ControllerTestCluster.run({ DaemonSetController(context: $0) }) { cluster in
             try await cluster.makeNode("n1")
             try await cluster.submit(F.daemonSet())
-            try await cluster.eventually("a pod") { try await podsByNode(cluster).count == 1 }
+            try await cluster.waitUntil("a pod") { try await podsByNode(cluster).count == 1 }
             try await settle(cluster)
             let first = try #require(try await cluster.pods().first)
             try await cluster.setRunning(first.name, ready: false, phase: "Failed")
-            try await cluster.eventually("replaced") {
+            try await cluster.waitUntil("replaced") {
                 let pods = try await cluster.pods()
                 return pods.count == 1 && pods[0].name != first.name
             }

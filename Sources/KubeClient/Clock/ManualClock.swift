@@ -24,8 +24,9 @@ public final class ManualClock: ClientClock {
         try await sleepers.wait { now() >= deadline }
     }
 
-    /// Waits (in real time) until at least `count` tasks sleep on this clock.
-    public func waitForSleepers(_ count: Int = 1, timeout: Duration = .seconds(5)) async throws {
+    /// Waits (in real time) until at least `count` tasks sleep on this clock. The bound is generous:
+    /// tests run in parallel and a busy machine may start the sleeper late.
+    public func waitForSleepers(_ count: Int = 1, timeout: Duration = .seconds(30)) async throws {
         let deadline = ContinuousClock.now + timeout
         while sleeperCount < count {
             guard ContinuousClock.now < deadline else { throw ManualClockTimeout() }

@@ -45,21 +45,9 @@ public enum ControllerHistory {
         canonical(a ?? .null) == canonical(b ?? .null)
     }
 
-    /// A short, name-safe hash of the data and the collision count: 32-bit FNV-1a over the
-    /// canonical JSON, its decimal digits spelled in the consonant-and-digit alphabet upstream
-    /// uses so that hashes never form words.
+    /// The short hash of the canonical data and the collision count.
     public static func hash(_ data: JSONValue, collisionCount: Int) -> String {
-        var hash: UInt32 = 2_166_136_261
-        func mix(_ bytes: some Sequence<UInt8>) {
-            for byte in bytes {
-                hash ^= UInt32(byte)
-                hash = hash &* 16_777_619
-            }
-        }
-        mix(JSONWriter.bytes(canonical(data)))
-        mix(String(collisionCount).utf8)
-        let alphabet = Array("bcdfghjklmnpqrstvwxz2456789")
-        return String(String(hash).utf8.map { alphabet[Int($0) % alphabet.count] })
+        ShortHash.of(JSONWriter.bytes(canonical(data)), collisionCount: collisionCount)
     }
 
     /// `<owner>-<hash>`, the owner's name cut so the whole stays a valid object name.

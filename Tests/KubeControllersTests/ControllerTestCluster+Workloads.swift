@@ -1,56 +1,30 @@
 import Foundation
-import KubeAPIServer
 import KubeClient
 import KubeModel
-import KubeStore
-import Logging
 import Testing
 @testable import KubeControllers
 
-/// A real API server over an in-memory store, the controllers under test running against it
-/// through the in-process transport, and the test playing scheduler and kubelet: it binds pods
-/// to Nodes it creates and writes their status.
-struct WorkloadCluster: Sendable {
-    let core: APIServerCore
-    let client: APIClient
-    let namespace = "default"
-
-    static func make() async throws -> WorkloadCluster {
-        var logger = Logger(label: "skiff.workload-test")
-        logger.logLevel = .critical
-        let core = APIServerCore(store: MemoryStore(), logger: logger)
-        try await core.bootstrap()
-        let transport = InProcessTransport(router: core.router, user: UserInfo(name: "test", groups: ["system:masters"]))
-        return WorkloadCluster(core: core, client: APIClient(transport: transport))
-    }
+/// What the StatefulSet and DaemonSet tests add to the controller test cluster: a run scoped to
+/// one test, object helpers, and the test playing scheduler and kubelet (binding pods to Nodes it
+/// creates and writing their status).
+extension ControllerTestCluster {
+    var namespace: String { "default" }
 
     /// Runs the controller `make` builds (after its informers synced) while `body` runs.
     static func run(_ make: @escaping @Sendable (ControllerContext) -> any Controller,
-                    _ body: @escaping @Sendable (WorkloadCluster) async throws -> Void) async throws {
-        let cluster = try await WorkloadCluster.make()
-        var logger = Logger(label: "skiff.workload-test")
-        logger.logLevel = .critical
-        let informers = SharedInformerFactory(client: cluster.client, logger: logger)
-        let events = EventRecorder(client: cluster.client, component: "test-controller-manager", logger: logger)
-        let context = ControllerContext(client: cluster.client, informers: informers, events: events, logger: logger)
-        let manager = ControllerManager(context: context, controllers: [make(context)])
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await manager.run() }
-            group.addTask {
-                try await informers.waitForSync()
-                try await body(cluster)
-            }
-            // The body's task finishes first (or throws); then everything stops.
-            try await group.next()
-            group.cancelAll()
+                    _ body: @Sendable (ControllerTestCluster) async throws -> Void) async throws {
+        let cluster = try await ControllerTestCluster(controllers: { [make($0)] })
+        do {
+            try await cluster.context.informers.waitForSync()
+            try await body(cluster)
+        } catch {
+            await cluster.stop()
+            throw error
         }
+        await cluster.stop()
     }
 
     // MARK: - Objects
-
-    func pods(_ namespace: String? = nil) async throws -> [CoreV1.Pod] {
-        try await client.resource(CoreV1.Pod.self, namespace: namespace ?? self.namespace).list().items
-    }
 
     func pod(_ name: String) async throws -> CoreV1.Pod? {
         do {
@@ -150,7 +124,7 @@ struct WorkloadCluster: Sendable {
     // MARK: - Waiting
 
     /// Polls `condition` until it holds; fails the test after `timeout`.
-    func eventually(_ what: String, timeout: Duration = .seconds(15),
+    func waitUntil(_ what: String, timeout: Duration = .seconds(15),
                     _ condition: () async throws -> Bool, sourceLocation: SourceLocation = #_sourceLocation) async throws {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
