@@ -1,4 +1,5 @@
 import KubeModel
+import KubeScheduler
 
 /// Where a DaemonSet's pods belong (upstream's NodeShouldRunDaemonPod and daemon utilities): on
 /// every node that its template's nodeName, nodeSelector and required node affinity admit and
@@ -73,58 +74,23 @@ enum DaemonSetPlacement {
         return nil
     }
 
-    /// Whether the set's pods should run, or may keep running, on `node`.
+    /// Whether the set's pods should run, or may keep running, on `node`: the scheduler's own
+    /// node affinity and taint checks on the pod the set would create.
     static func verdict(_ template: CoreV1.PodTemplateSpec, on node: CoreV1.Node) -> Verdict {
-        var spec = template.spec ?? CoreV1.PodSpec()
-        addDefaultTolerations(&spec)
-        let nodeName = node.metadata.name ?? ""
-        if let wanted = spec.nodeName, !wanted.isEmpty, wanted != nodeName { return Verdict(shouldRun: false, shouldContinueRunning: false) }
-        guard admits(spec, node) else { return Verdict(shouldRun: false, shouldContinueRunning: false) }
+        var pod = CoreV1.Pod()
+        pod.spec = template.spec ?? CoreV1.PodSpec()
+        addDefaultTolerations(&pod.spec)
+        if let wanted = pod.spec.nodeName, !wanted.isEmpty, wanted != node.metadata.name {
+            return Verdict(shouldRun: false, shouldContinueRunning: false)
+        }
+        guard RequiredNodeAffinity(pod).matches(NodeInfo(node: node)) else {
+            return Verdict(shouldRun: false, shouldContinueRunning: false)
+        }
+        let tolerations = pod.spec.tolerations ?? []
         let untolerated = (node.spec.taints ?? []).filter { taint in
-            (taint.effect == noSchedule || taint.effect == noExecute)
-                && !(spec.tolerations ?? []).contains { tolerates($0, taint) }
+            (taint.effect == noSchedule || taint.effect == noExecute) && !Tolerations.tolerated(taint, by: tolerations)
         }
         if untolerated.isEmpty { return Verdict(shouldRun: true, shouldContinueRunning: true) }
         return Verdict(shouldRun: false, shouldContinueRunning: !untolerated.contains { $0.effect == noExecute })
-    }
-
-    /// The pod's nodeSelector and required node affinity admit the node.
-    static func admits(_ spec: CoreV1.PodSpec, _ node: CoreV1.Node) -> Bool {
-        let labels = node.metadata.labels ?? [:]
-        if !(spec.nodeSelector ?? [:]).allSatisfy({ labels[$0.key] == $0.value }) { return false }
-        guard let required = spec.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution else { return true }
-        return required.nodeSelectorTerms.contains { term in
-            let expressions = term.matchExpressions ?? [], fields = term.matchFields ?? []
-            guard !expressions.isEmpty || !fields.isEmpty else { return false }
-            return expressions.allSatisfy { matches($0, labels[$0.key]) }
-                && fields.allSatisfy { $0.key == "metadata.name" && matches($0, node.metadata.name) }
-        }
-    }
-
-    /// One node selector requirement against a value (nil when the label is absent).
-    static func matches(_ requirement: CoreV1.NodeSelectorRequirement, _ value: String?) -> Bool {
-        let values = requirement.values ?? []
-        switch requirement.operator {
-        case "In": return value.map(values.contains) ?? false
-        case "NotIn": return !(value.map(values.contains) ?? false)
-        case "Exists": return value != nil
-        case "DoesNotExist": return value == nil
-        case "Gt", "Lt":
-            guard values.count == 1, let bound = Int64(values[0]), let number = value.flatMap({ Int64($0) }) else { return false }
-            return requirement.operator == "Gt" ? number > bound : number < bound
-        default: return false
-        }
-    }
-
-    /// Upstream's ToleratesTaint: empty effect and key match any; Exists ignores the value;
-    /// Equal (or no operator) compares it.
-    static func tolerates(_ toleration: CoreV1.Toleration, _ taint: CoreV1.Taint) -> Bool {
-        if let effect = toleration.effect, !effect.isEmpty, effect != taint.effect { return false }
-        if let key = toleration.key, !key.isEmpty, key != taint.key { return false }
-        switch toleration.operator ?? "" {
-        case "", "Equal": return (toleration.value ?? "") == (taint.value ?? "")
-        case "Exists": return true
-        default: return false
-        }
     }
 }
