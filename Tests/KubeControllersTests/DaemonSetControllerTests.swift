@@ -5,7 +5,8 @@ import Testing
 @testable import KubeControllers
 
 /// The DaemonSet controller against a real API server, the test acting as scheduler and kubelet.
-@Suite struct DaemonSetControllerTests {
+/// One test at a time: each runs a server, and together they would starve the machine.
+@Suite(.serialized) struct DaemonSetControllerTests {
     typealias F = WorkloadFixtures
 
     /// Live daemon pods by the node they are pinned to.

@@ -5,7 +5,8 @@ import Testing
 @testable import KubeControllers
 
 /// The StatefulSet controller against a real API server, the test acting as scheduler and kubelet.
-@Suite struct StatefulSetControllerTests {
+/// One test at a time: each runs a server, and together they would starve the machine.
+@Suite(.serialized) struct StatefulSetControllerTests {
     typealias F = WorkloadFixtures
 
     func generation(of image: String) -> Int? { Int(image.dropFirst("nginx:".count)) }
