@@ -9,6 +9,9 @@ public enum BuiltinControllers {
             DeploymentController(context: context),
             StatefulSetController(context: context),
             DaemonSetController(context: context),
+            JobController(context: context),
+            CronJobController(context: context),
+            TTLAfterFinishedController(context: context),
         ]
     }
 }

@@ -12,6 +12,8 @@ import Logging
 struct ControlPlaneComponents {
     let core: APIServerCore
     let settings: ControllerSettings
+    /// The controllers' clock (the system clock unless a test speeds it up).
+    let clock: any ClientClock
     let logger: Logger
 
     /// A client that reaches the router directly as `user` (no TLS, no sockets).
@@ -22,11 +24,11 @@ struct ControlPlaneComponents {
 
     func runControllerManager() async throws {
         let client = client(user: "system:kube-controller-manager", agent: "kube-controller-manager")
-        try await whileLeading(component: "kube-controller-manager", client: client) { [settings] logger in
+        try await whileLeading(component: "kube-controller-manager", client: client) { [settings, clock] logger in
             let context = ControllerContext(
                 client: client, informers: SharedInformerFactory(client: client, logger: logger),
                 events: EventRecorder(client: client, component: "kube-controller-manager", host: ProcessInfo.processInfo.hostName),
-                settings: settings, logger: logger)
+                clock: clock, settings: settings, logger: logger)
             try await ControllerManager(context: context, controllers: BuiltinControllers.all(context: context)).run()
         }
     }

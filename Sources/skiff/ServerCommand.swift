@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import KubeAPIServer
+import KubeClient
 import KubeControllers
 import KubeStore
 import Logging
@@ -47,6 +48,8 @@ struct ServerCommand: AsyncParsableCommand {
 
     @Flag(help: "Do not run the scheduler inside the server process.")
     var disableScheduler = false
+    @Option(help: ArgumentHelp("How many times faster than real time the controllers' clock runs (tests only).", visibility: .hidden))
+    var controllerTimeScale = 1.0
 
     func run() async throws {
         var logger = Logger(label: "skiff.server")
@@ -75,7 +78,8 @@ struct ServerCommand: AsyncParsableCommand {
         let host = bindAddress == "0.0.0.0" || bindAddress == "::" ? "127.0.0.1" : bindAddress
         let kubeconfigPath = dataDir + "/kubeconfig.yaml"
 
-        let components = ControlPlaneComponents(core: server.core, settings: ControllerSettings(), logger: logger)
+        let clock: any ClientClock = controllerTimeScale == 1 ? SystemClock() : ScaledClock(rate: controllerTimeScale)
+        let components = ControlPlaneComponents(core: server.core, settings: ControllerSettings(), clock: clock, logger: logger)
         let runControllers = !disableControllerManager
         let runScheduler = !disableScheduler
 

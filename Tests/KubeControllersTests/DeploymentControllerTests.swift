@@ -36,6 +36,22 @@ struct DeploymentControllerTests {
         return (reached, peak)
     }
 
+    /// Read-modify-write of the Deployment, retried when the controller wrote it in between.
+    static func change(_ cluster: ControllerTestCluster, _ edit: (inout AppsV1.Deployment) -> Void) async throws {
+        let resource = cluster.client.resource(AppsV1.Deployment.self, namespace: "default")
+        for _ in 0..<20 {
+            var deployment = try await resource.get("web")
+            edit(&deployment)
+            do {
+                _ = try await resource.update(deployment)
+                return
+            } catch let error as APIStatusError where error.isConflict {
+                continue
+            }
+        }
+        Issue.record("the Deployment kept changing under the test")
+    }
+
     static func isRolledOut(_ cluster: ControllerTestCluster, image: String) async throws -> Bool {
         let deployment = try await cluster.client.resource(AppsV1.Deployment.self, namespace: "default").get("web")
         let replicas = deployment.spec.replicas ?? 1
@@ -53,9 +69,7 @@ struct DeploymentControllerTests {
         _ = try await resource.create(Self.deployment(replicas: 4))
         #expect(try await Self.converge(cluster) { try await Self.isRolledOut(cluster, image: "busybox:1") }.0)
 
-        var deployment = try await resource.get("web")
-        deployment.spec.template.spec?.containers[0].image = "busybox:2"
-        _ = try await resource.update(deployment)
+        try await Self.change(cluster) { $0.spec.template.spec?.containers[0].image = "busybox:2" }
         let (reached, peak) = try await Self.converge(cluster) { try await Self.isRolledOut(cluster, image: "busybox:2") }
         #expect(reached)
         #expect(peak <= 4 + 1, "25% surge of 4 allows one extra pod")
@@ -78,9 +92,7 @@ struct DeploymentControllerTests {
         let resource = cluster.client.resource(AppsV1.Deployment.self, namespace: "default")
         _ = try await resource.create(Self.deployment(replicas: 3, strategy: "Recreate"))
         #expect(try await Self.converge(cluster) { try await Self.isRolledOut(cluster, image: "busybox:1") }.0)
-        var deployment = try await resource.get("web")
-        deployment.spec.template.spec?.containers[0].image = "busybox:2"
-        _ = try await resource.update(deployment)
+        try await Self.change(cluster) { $0.spec.template.spec?.containers[0].image = "busybox:2" }
         var mixed = false
         let (reached, _) = try await Self.converge(cluster) {
             let images = Set(try await cluster.pods().filter(\.isActive).compactMap { $0.spec.containers.first?.image })
@@ -101,16 +113,12 @@ struct DeploymentControllerTests {
         _ = try await resource.create(spec)
         #expect(try await Self.converge(cluster) { try await Self.isRolledOut(cluster, image: "busybox:1") }.0)
         // Roll out a template whose pods never become ready, so the rollout stays half way.
-        var deployment = try await resource.get("web")
-        deployment.spec.template.spec?.containers[0].image = "busybox:broken"
-        _ = try await resource.update(deployment)
+        try await Self.change(cluster) { $0.spec.template.spec?.containers[0].image = "busybox:broken" }
         let replicaSets = cluster.client.resource(AppsV1.ReplicaSet.self, namespace: "default")
         #expect(try await cluster.eventually {
             try await replicaSets.list().items.reduce(0) { $0 + ($1.spec.replicas ?? 0) } == 13
         })
-        deployment = try await resource.get("web")
-        deployment.spec.replicas = 20
-        _ = try await resource.update(deployment)
+        try await Self.change(cluster) { $0.spec.replicas = 20 }
         #expect(try await cluster.eventually {
             let sets = try await replicaSets.list().items
             let total = sets.reduce(0) { $0 + ($1.spec.replicas ?? 0) }

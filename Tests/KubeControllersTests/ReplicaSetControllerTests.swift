@@ -18,7 +18,7 @@ struct ReplicaSetControllerTests {
     func convergence() async throws {
         let cluster = try await ControllerTestCluster { [ReplicaSetController<AppsV1.ReplicaSet>(context: $0)] }
         let resource = cluster.client.resource(AppsV1.ReplicaSet.self, namespace: "default")
-        var created = try await resource.create(Self.replicaSet("web", replicas: 3))
+        let created = try await resource.create(Self.replicaSet("web", replicas: 3))
         #expect(try await cluster.eventually { try await cluster.pods(selector: "app=web").count == 3 })
         let pods = try await cluster.pods(selector: "app=web")
         #expect(pods.allSatisfy { $0.isControlled(by: created) && ($0.metadata.name ?? "").hasPrefix("web-") })
@@ -29,9 +29,13 @@ struct ReplicaSetControllerTests {
             return status.readyReplicas == 3 && status.availableReplicas == 3 && status.observedGeneration == 1
         })
 
-        created = try await resource.get("web")
-        created.spec.replicas = 1
-        _ = try await resource.update(created)
+        // The controller writes status too: retry the read-modify-write on conflict.
+        #expect(try await cluster.eventually {
+            var current = try await resource.get("web")
+            current.spec.replicas = 1
+            do { _ = try await resource.update(current) } catch let error as APIStatusError where error.isConflict { return false }
+            return true
+        })
         #expect(try await cluster.eventually {
             try await cluster.pods(selector: "app=web").filter(\.isActive).count == 1
         })

@@ -9,6 +9,8 @@ import pytest
 from kubernetes import client
 from kubernetes.client.rest import ApiException
 
+from conftest import wait_until
+
 STATEFULSET = """\
 apiVersion: v1
 kind: Service
@@ -66,16 +68,6 @@ spec:
       - name: agent
         image: agent:1
 """
-
-
-def wait_for(what, condition, timeout=30.0):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(0.1)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 def read_pod(core, namespace, name):
@@ -186,7 +178,7 @@ def test_statefulset_comes_up_in_order_and_rolls_out(kubectl, namespace, core, a
 
     for ordinal in range(3):
         name = f"web-{ordinal}"
-        pod = wait_for(f"{name} created", lambda: read_pod(core, namespace, name))
+        pod = wait_until(f"{name} created", lambda: read_pod(core, namespace, name))
         assert pod.metadata.labels["statefulset.kubernetes.io/pod-name"] == name
         assert pod.metadata.labels["apps.kubernetes.io/pod-index"] == str(ordinal)
         assert pod.spec.hostname == name and pod.spec.subdomain == "nginx"
@@ -214,7 +206,7 @@ def test_statefulset_comes_up_in_order_and_rolls_out(kubectl, namespace, core, a
     pods = core.list_namespaced_pod(namespace).items
     assert sorted(p.metadata.name for p in pods) == ["web-0", "web-1", "web-2"]
     assert {p.spec.containers[0].image for p in pods} == {"nginx:1.26"}
-    status = wait_for("current revision moved", lambda: (
+    status = wait_until("current revision moved", lambda: (
         (s := apps.read_namespaced_stateful_set("web", namespace).status).current_revision == s.update_revision and s))
     assert status.updated_replicas == 3
     assert len(apps.list_namespaced_controller_revision(namespace).items) == 2
@@ -234,16 +226,16 @@ def test_daemonset_follows_nodes_and_rolls_out(kubectl, namespace, core, apps):
         pods = core.list_namespaced_pod(namespace).items
         return sorted(pinned_node(p) for p in pods if not p.metadata.deletion_timestamp)
 
-    wait_for("a pod per pool node", lambda: nodes_with_pods() == sorted([first, second]))
+    wait_until("a pod per pool node", lambda: nodes_with_pods() == sorted([first, second]))
     pod = core.list_namespaced_pod(namespace).items[0]
     keys = {t.key for t in pod.spec.tolerations if t.key}
     assert {"node.kubernetes.io/not-ready", "node.kubernetes.io/unreachable", "node.kubernetes.io/unschedulable"} <= keys
     assert pod.metadata.labels.get("controller-revision-hash")
 
     third = make_node(core, f"{pool}-c", labels)
-    wait_for("a pod on the added node", lambda: nodes_with_pods() == sorted([first, second, third]))
+    wait_until("a pod on the added node", lambda: nodes_with_pods() == sorted([first, second, third]))
     core.delete_node(first)
-    wait_for("the removed node's pod gone", lambda: nodes_with_pods() == sorted([second, third]))
+    wait_until("the removed node's pod gone", lambda: nodes_with_pods() == sorted([second, third]))
 
     kubelet = FakeKubelet(core, namespace)
     with kubelet:

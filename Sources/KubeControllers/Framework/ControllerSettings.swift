@@ -1,3 +1,5 @@
+import Foundation
+
 /// Periods and sizes of the controllers, upstream's kube-controller-manager defaults unless
 /// configured otherwise (tests shorten them).
 public struct ControllerSettings: Sendable {
@@ -11,6 +13,11 @@ public struct ControllerSettings: Sendable {
     public var clusterCIDR = "10.42.0.0/16"
     /// Terminated pods kept before pod GC deletes the oldest (--terminated-pod-gc-threshold).
     public var terminatedPodGCThreshold = 12500
+    /// How long the Job controller lets pod events and status updates of a Job gather before
+    /// it syncs the Job (upstream's syncJobBatchPeriod).
+    public var jobSyncBatchPeriod: Duration = .seconds(1)
+    /// The zone CronJob schedules without a timeZone are read in: the controller manager's own.
+    public var localTimeZone: TimeZone = .current
 
     public init() {}
 }

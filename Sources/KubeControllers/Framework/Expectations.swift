@@ -1,4 +1,5 @@
 import Foundation
+import KubeClient
 import Synchronization
 
 /// What a controller has asked the API server for but not yet seen in its informer cache
@@ -19,6 +20,11 @@ public final class Expectations: Sendable {
 
     public init(now: @escaping @Sendable () -> Date = { Date() }) {
         self.now = now
+    }
+
+    /// Expectations that expire by `clock`.
+    public convenience init(clock: any ClientClock) {
+        self.init(now: { clock.now() })
     }
 
     /// True when the controller of `key` may sync: nothing pending, or the record expired.

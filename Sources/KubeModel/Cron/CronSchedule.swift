@@ -5,23 +5,23 @@ import Foundation
 /// `*`, `?`, lists, ranges, steps and month/weekday names; the @yearly/@annually/@monthly/
 /// @weekly/@daily/@midnight/@hourly descriptors; `@every <duration>`; and an optional
 /// `TZ=`/`CRON_TZ=` prefix. Errors carry that parser's messages.
-struct CronSchedule: Sendable, Hashable {
+public struct CronSchedule: Sendable, Hashable {
     /// One bit per allowed value; `starBit` marks a day field given as `*` or `?`.
-    var minutes: UInt64 = 0
-    var hours: UInt64 = 0
-    var daysOfMonth: UInt64 = 0
-    var months: UInt64 = 0
-    var daysOfWeek: UInt64 = 0
+    public var minutes: UInt64 = 0
+    public var hours: UInt64 = 0
+    public var daysOfMonth: UInt64 = 0
+    public var months: UInt64 = 0
+    public var daysOfWeek: UInt64 = 0
     /// Set for `@every`: the interval in seconds (the other fields are unused).
-    var interval: Double?
+    public var interval: Double?
     /// The `TZ=`/`CRON_TZ=` zone, when the spec names one.
-    var timeZone: String?
+    public var timeZone: String?
 
-    static let starBit: UInt64 = 1 << 63
+    public static let starBit: UInt64 = 1 << 63
 
-    struct ParseError: Error, Sendable, Hashable, CustomStringConvertible {
-        let message: String
-        var description: String { message }
+    public struct ParseError: Error, Sendable, Hashable, CustomStringConvertible {
+        public let message: String
+        public var description: String { message }
     }
 
     struct Bounds {
@@ -41,7 +41,7 @@ struct CronSchedule: Sendable, Hashable {
         "sun": 0, "mon": 1, "tue": 2, "wed": 3, "thu": 4, "fri": 5, "sat": 6,
     ])
 
-    static func parse(_ text: String) throws(ParseError) -> CronSchedule {
+    public static func parse(_ text: String) throws(ParseError) -> CronSchedule {
         if text.isEmpty { throw ParseError(message: "empty spec string") }
         var spec = text
         var zone: String?
@@ -173,55 +173,9 @@ struct CronSchedule: Sendable, Hashable {
         let wellFormed = !digits.isEmpty && digits.utf8.allSatisfy { $0 >= 48 && $0 <= 57 }
         guard wellFormed, let number = Int(text) else {
             let reason = wellFormed ? "value out of range" : "invalid syntax"
-            throw ParseError(message: "failed to parse int from \(text): strconv.Atoi: parsing \(GoValueText.quote(text)): \(reason)")
+            throw ParseError(message: "failed to parse int from \(text): strconv.Atoi: parsing \(GoFormatting.quote(text)): \(reason)")
         }
         if number < 0 { throw ParseError(message: "negative number (\(number)) not allowed: \(text)") }
         return number
-    }
-}
-
-/// Go's time.ParseDuration ("1h30m", "1.5s", "300ms"), in seconds, with its error messages.
-enum GoDuration {
-    struct ParseError: Error, Sendable, CustomStringConvertible {
-        let description: String
-    }
-
-    static let units: [String: Double] = [
-        "ns": 1e-9, "us": 1e-6, "\u{00B5}s": 1e-6, "\u{03BC}s": 1e-6, "ms": 1e-3, "s": 1, "m": 60, "h": 3600,
-    ]
-
-    static func parse(_ original: String) throws(ParseError) -> Double {
-        var rest = Substring(original)
-        var negative = false
-        if let first = rest.first, first == "-" || first == "+" {
-            negative = first == "-"
-            rest = rest.dropFirst()
-        }
-        if rest == "0" { return 0 }
-        let invalid = ParseError(description: "time: invalid duration " + GoValueText.quote(original))
-        if rest.isEmpty { throw invalid }
-        var total = 0.0
-        let isDigit = { (character: Character) in character.isASCII && character.isNumber }
-        while !rest.isEmpty {
-            guard let first = rest.first, first == "." || isDigit(first) else { throw invalid }
-            let whole = rest.prefix(while: isDigit)
-            rest = rest.dropFirst(whole.count)
-            var fraction: Substring = ""
-            if rest.first == "." {
-                rest = rest.dropFirst()
-                fraction = rest.prefix(while: isDigit)
-                rest = rest.dropFirst(fraction.count)
-            }
-            if whole.isEmpty && fraction.isEmpty { throw invalid }
-            let unit = rest.prefix { $0 != "." && !isDigit($0) }
-            if unit.isEmpty { throw ParseError(description: "time: missing unit in duration " + GoValueText.quote(original)) }
-            rest = rest.dropFirst(unit.count)
-            guard let scale = units[String(unit)] else {
-                throw ParseError(description: "time: unknown unit \(GoValueText.quote(String(unit))) in duration \(GoValueText.quote(original))")
-            }
-            let value = Double((whole.isEmpty ? "0" : whole) + "." + (fraction.isEmpty ? "0" : fraction)) ?? 0
-            total += value * scale
-        }
-        return negative ? -total : total
     }
 }
