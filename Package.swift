@@ -83,7 +83,7 @@ let package = Package(
         // The controller manager: one reconcile loop per controller over shared informers.
         .target(
             name: "KubeControllers",
-            dependencies: ["KubeModel", "KubeClient", .product(name: "Logging", package: "swift-log")]
+            dependencies: ["KubeModel", "KubeClient", "KubeScheduler", .product(name: "Logging", package: "swift-log")]
         ),
 
         .executableTarget(

@@ -7,6 +7,8 @@ public enum BuiltinControllers {
             ReplicaSetController<AppsV1.ReplicaSet>(context: context),
             ReplicaSetController<CoreV1.ReplicationController>(context: context),
             DeploymentController(context: context),
+            StatefulSetController(context: context),
+            DaemonSetController(context: context),
             JobController(context: context),
             CronJobController(context: context),
             TTLAfterFinishedController(context: context),

@@ -32,6 +32,8 @@ final class ControllerTestCluster: Sendable {
     }
 
     /// Polls `condition` every 20 ms until it holds or `timeout` passes; returns whether it held.
+    /// The default is generous: the whole test suite shares two cores with CPU-bound tests
+    /// (the scheduler's scale test), and convergence, not speed, is what these tests check.
     func eventually(timeout: Duration = .seconds(30), _ condition: () async throws -> Bool) async rethrows -> Bool {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {

@@ -61,7 +61,7 @@ struct ReplicaSetControllerTests {
         _ = try await resource.create(Self.replicaSet("api", replicas: 2))
         #expect(try await cluster.eventually { try await cluster.pods(selector: "app=api").count == 2 })
         let podClient = cluster.client.resource(CoreV1.Pod.self, namespace: "default")
-        let victim = try await cluster.pods(selector: "app=api")[0].metadata.name ?? ""
+        let victim = try #require(try await cluster.pods(selector: "app=api").first?.metadata.name)
         _ = try await podClient.patch(victim, type: .merge, body: ["metadata": ["labels": ["app": "debug"]]])
         #expect(try await cluster.eventually {
             let released = try await podClient.get(victim)

@@ -57,7 +57,7 @@ struct PodTemplateHashTests {
         #expect(hash == PodTemplateHash.of(template, collisionCount: nil))
         #expect(hash != PodTemplateHash.of(ControllerTestCluster.template(app: "web", image: "busybox:2"), collisionCount: nil))
         #expect(hash != PodTemplateHash.of(template, collisionCount: 1))
-        #expect(hash.allSatisfy { PodTemplateHash.alphabet.contains($0) })
+        #expect(hash.allSatisfy { ShortHash.alphabet.contains($0) })
         #expect((6...10).contains(hash.count))
     }
 

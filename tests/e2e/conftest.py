@@ -20,6 +20,17 @@ SKIFF = os.environ.get("SKIFF_BINARY", str(REPO / ".build" / "debug" / "skiff"))
 KUBECTL = str(Path(sys.executable).parent / "kubectl")
 
 
+def wait_until(what, predicate, timeout=30):
+    """Polls `predicate` until it returns something truthy, and returns that."""
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(0.1)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

@@ -8,7 +8,7 @@ import time
 
 from kubernetes import client, watch
 
-from conftest import Kubectl, python_client
+from conftest import Kubectl, python_client, wait_until
 
 NODE = "e2e-batch-node"
 
@@ -128,16 +128,6 @@ spec:
         image: busybox
         command: ["sh", "-c", "exit 0"]
 """
-
-
-def wait_until(what, predicate, timeout=30):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.1)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 def test_job_with_five_completions_two_at_a_time_completes(kubectl, namespace, api):

@@ -4,7 +4,7 @@ import time
 
 from kubernetes import client
 
-from conftest import Kubectl, python_client
+from conftest import Kubectl, python_client, wait_until
 
 
 def make_node(core, name, cpu="2", taints=None):
@@ -13,16 +13,6 @@ def make_node(core, name, cpu="2", taints=None):
     capacity = {"cpu": cpu, "memory": "4Gi", "pods": "110"}
     core.patch_node_status(name, {"status": {"capacity": capacity, "allocatable": capacity,
                                              "conditions": [{"type": "Ready", "status": "True"}]}})
-
-
-def wait_for(predicate, timeout=30):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.2)
-    raise AssertionError("condition not met in time")
 
 
 def test_unschedulable_pod_waits_for_a_fitting_node(private_server):
@@ -39,12 +29,12 @@ def test_unschedulable_pod_waits_for_a_fitting_node(private_server):
         pods = core.list_namespaced_pod("default", label_selector="app=web").items
         bound = [p for p in pods if p.spec.node_name]
         return bound if len(bound) == 4 else None
-    pods = wait_for(bound_web_pods)
+    pods = wait_until("the web pods bound", bound_web_pods)
     assert {p.spec.node_name for p in pods} == {"small-1", "small-2"}, "the tainted node is left alone"
 
     core.create_namespaced_pod("default", {"metadata": {"name": "big"}, "spec": {"containers": [
         {"name": "big", "image": "busybox", "resources": {"requests": {"cpu": "3"}}}]}})
-    event = wait_for(lambda: next((e for e in core.list_namespaced_event("default").items
+    event = wait_until("a FailedScheduling event", lambda: next((e for e in core.list_namespaced_event("default").items
                                    if e.reason == "FailedScheduling" and e.involved_object.name == "big"), None))
     assert event.message == ("0/3 nodes are available: 1 node(s) had untolerated taint {dedicated: infra}, "
                              "2 Insufficient cpu. preemption: 0/3 nodes are available: "
@@ -54,7 +44,7 @@ def test_unschedulable_pod_waits_for_a_fitting_node(private_server):
     assert (scheduled.status, scheduled.reason) == ("False", "Unschedulable")
 
     make_node(core, "large", cpu="8")
-    wait_for(lambda: core.read_namespaced_pod("big", "default").spec.node_name == "large")
+    wait_until("big bound to large", lambda: core.read_namespaced_pod("big", "default").spec.node_name == "large")
     assert any(e.reason == "Scheduled" and e.involved_object.name == "big" and e.message == "Successfully assigned default/big to large"
                for e in core.list_namespaced_event("default").items)
 

@@ -105,24 +105,9 @@ public final class DeploymentController: Controller {
     /// that stopped matching.
     func claimReplicaSets(of deployment: AppsV1.Deployment, selector: LabelSelector) async throws -> [AppsV1.ReplicaSet] {
         let namespace = deployment.metadata.namespace ?? "default"
-        let resource = client.resource(AppsV1.ReplicaSet.self, namespace: namespace)
-        var owned: [AppsV1.ReplicaSet] = []
-        for replicaSet in replicaSets.store.list(namespace: namespace) {
-            let matches = selector.matches(replicaSet.metadata.labels ?? [:])
-            let name = replicaSet.metadata.name ?? ""
-            if replicaSet.isControlled(by: deployment) {
-                if matches || deployment.isBeingDeleted {
-                    owned.append(replicaSet)
-                } else {
-                    let patch = OwnerReferencePatch.release(from: deployment, objectUID: replicaSet.metadata.uid)
-                    _ = try? await resource.patch(name, type: .strategicMerge, body: patch)
-                }
-            } else if matches, replicaSet.controllerReference == nil, !replicaSet.isBeingDeleted, !deployment.isBeingDeleted {
-                let patch = OwnerReferencePatch.adopt(by: deployment, objectUID: replicaSet.metadata.uid)
-                if let adopted = try? await resource.patch(name, type: .strategicMerge, body: patch) { owned.append(adopted) }
-            }
-        }
-        return owned
+        let manager = ControllerRefManager(owner: deployment, selector: selector,
+                                           client: client.resource(AppsV1.ReplicaSet.self, namespace: namespace))
+        return try await manager.claim(replicaSets.store.list(namespace: namespace))
     }
 
     /// A scaling event: some active ReplicaSet was sized for a different replica count.

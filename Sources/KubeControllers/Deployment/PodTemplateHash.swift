@@ -1,29 +1,12 @@
 import KubeModel
 
-/// The `pod-template-hash` of a template: a 32-bit FNV-1a hash of the template (plus the
-/// collision count, when there was a collision) written with upstream's safe alphabet, so
-/// ReplicaSet and pod names never spell words.
+/// The `pod-template-hash` of a template: the short hash of the template and the collision
+/// count, when there was a collision.
 public enum PodTemplateHash {
     public static let label = "pod-template-hash"
 
     public static func of(_ template: CoreV1.PodTemplateSpec, collisionCount: Int?) -> String {
-        var hash: UInt32 = 2_166_136_261
-        func mix(_ bytes: some Sequence<UInt8>) {
-            for byte in bytes {
-                hash ^= UInt32(byte)
-                hash = hash &* 16_777_619
-            }
-        }
-        mix(JSONWriter.bytes(template.toJSON()))
-        if let collisionCount { mix(String(collisionCount).utf8) }
-        return safeEncode(String(hash))
-    }
-
-    static let alphabet = Array("bcdfghjklmnpqrstvwxz2456789")
-
-    /// Upstream's rand.SafeEncodeString: each character replaced by one from the alphabet.
-    static func safeEncode(_ text: String) -> String {
-        String(text.utf8.map { alphabet[Int($0) % alphabet.count] })
+        ShortHash.of(JSONWriter.bytes(template.toJSON()), collisionCount: collisionCount)
     }
 
     /// The template without the hash label, to compare a ReplicaSet's template with a Deployment's.

@@ -38,3 +38,19 @@ public enum OwnerReferencePatch {
         ]]
     }
 }
+
+extension CoreV1.Pod {
+    /// A pod from a controller's template (upstream's GetPodFromTemplate): the template's labels,
+    /// annotations, finalizers and spec, named `<owner>-<random>`, controlled by `owner`.
+    public static func from(_ template: CoreV1.PodTemplateSpec?, controlledBy owner: some KubeObject) -> CoreV1.Pod {
+        var pod = CoreV1.Pod()
+        pod.metadata.generateName = (owner.metadata.name ?? "") + "-"
+        pod.metadata.namespace = owner.metadata.namespace
+        pod.metadata.labels = template?.metadata.labels
+        pod.metadata.annotations = template?.metadata.annotations
+        pod.metadata.finalizers = template?.metadata.finalizers
+        pod.metadata.ownerReferences = [owner.makeControllerReference()]
+        pod.spec = template?.spec ?? CoreV1.PodSpec()
+        return pod
+    }
+}

@@ -34,63 +34,12 @@ public final class ReplicaSetController<Workload: ReplicatedWorkload>: Controlle
 
         let loop = self.loop
         workloads.addEventHandler(InformerEventHandler(onChange: { loop.enqueue($0) }))
-        pods.addEventHandler(InformerEventHandler(
-            onAdd: { [weak self] pod in self?.podAdded(pod) },
-            onUpdate: { [weak self] old, new in self?.podUpdated(old: old, new: new) },
-            onDelete: { [weak self] pod in self?.podDeleted(pod) }))
+        let owners = OwnerResolver(owners: workloads) { $0.podSelector }
+        pods.addEventHandler(owners.handler(tracking: expectations, enqueue: loop.enqueue))
     }
 
     public func run() async throws {
         await loop.run { [self] key in try await sync(key) }
-    }
-
-    // MARK: - Pod events → owner keys
-
-    /// The key of the workload of this kind that controls `pod`, if any.
-    func ownerKey(of pod: CoreV1.Pod) -> String? {
-        guard let reference = pod.controllerReference, reference.kind == Workload.groupVersionKind.kind,
-              let workload = workloads.store.get(namespace: pod.metadata.namespace, name: reference.name),
-              workload.metadata.uid == reference.uid else { return nil }
-        return ObjectKey.of(workload)
-    }
-
-    /// Workloads whose selector matches an orphan pod: they may adopt it.
-    func adoptersOf(_ pod: CoreV1.Pod) -> [String] {
-        guard let namespace = pod.metadata.namespace else { return [] }
-        let labels = pod.metadata.labels ?? [:]
-        return workloads.store.list(namespace: namespace).filter { $0.podSelector.matches(labels) }.map { ObjectKey.of($0) }
-    }
-
-    func podAdded(_ pod: CoreV1.Pod) {
-        if pod.isTerminating {
-            podDeleted(pod)
-            return
-        }
-        if let key = ownerKey(of: pod) {
-            expectations.creationObserved(key)
-            loop.enqueue(key)
-        } else if pod.controllerReference == nil {
-            adoptersOf(pod).forEach(loop.enqueue)
-        }
-    }
-
-    func podUpdated(old: CoreV1.Pod, new: CoreV1.Pod) {
-        if new.isTerminating, !old.isTerminating, let key = ownerKey(of: new) {
-            expectations.deletionObserved(key, objectKey: ObjectKey.of(new))
-        }
-        var keys = Set<String>()
-        if let key = ownerKey(of: new) { keys.insert(key) }
-        if old.controllerReference?.uid != new.controllerReference?.uid, let key = ownerKey(of: old) { keys.insert(key) }
-        if new.controllerReference == nil, old.metadata.labels != new.metadata.labels || old.controllerReference != nil {
-            keys.formUnion(adoptersOf(new))
-        }
-        keys.forEach(loop.enqueue)
-    }
-
-    func podDeleted(_ pod: CoreV1.Pod) {
-        guard let key = ownerKey(of: pod) else { return }
-        expectations.deletionObserved(key, objectKey: ObjectKey.of(pod))
-        loop.enqueue(key)
     }
 
     // MARK: - Sync
@@ -114,40 +63,9 @@ public final class ReplicaSetController<Workload: ReplicatedWorkload>: Controlle
     /// Pods this workload owns after adopting matching orphans and releasing owned pods that no
     /// longer match (upstream's PodControllerRefManager).
     func claimPods(of workload: Workload, namespace: String) async throws -> [CoreV1.Pod] {
-        let selector = workload.podSelector
-        let podClient = client.resource(CoreV1.Pod.self, namespace: namespace)
-        var owned: [CoreV1.Pod] = []
-        for pod in pods.store.list(namespace: namespace) {
-            let matches = selector.matches(pod.metadata.labels ?? [:])
-            if pod.isControlled(by: workload) {
-                if matches || workload.isBeingDeleted {
-                    owned.append(pod)
-                } else {
-                    try await release(pod, from: workload, client: podClient)
-                }
-            } else if matches, pod.controllerReference == nil, !pod.isTerminating, !workload.isBeingDeleted {
-                if let adopted = try await adopt(pod, into: workload, client: podClient) { owned.append(adopted) }
-            }
-        }
-        return owned
-    }
-
-    func adopt(_ pod: CoreV1.Pod, into workload: Workload, client podClient: ResourceClient<CoreV1.Pod>) async throws -> CoreV1.Pod? {
-        let patch = OwnerReferencePatch.adopt(by: workload, objectUID: pod.metadata.uid)
-        do {
-            return try await podClient.patch(pod.metadata.name ?? "", type: .strategicMerge, body: patch)
-        } catch let error as APIStatusError where error.isNotFound || error.isInvalid {
-            return nil
-        }
-    }
-
-    func release(_ pod: CoreV1.Pod, from workload: Workload, client podClient: ResourceClient<CoreV1.Pod>) async throws {
-        let patch = OwnerReferencePatch.release(from: workload, objectUID: pod.metadata.uid)
-        do {
-            _ = try await podClient.patch(pod.metadata.name ?? "", type: .strategicMerge, body: patch)
-        } catch let error as APIStatusError where error.isNotFound || error.isInvalid {
-            return
-        }
+        let manager = ControllerRefManager(owner: workload, selector: workload.podSelector,
+                                           client: client.resource(CoreV1.Pod.self, namespace: namespace))
+        return try await manager.claim(pods.store.list(namespace: namespace))
     }
 
     /// Creates or deletes pods toward the desired count; returns the failure to report, if any.
@@ -182,7 +100,7 @@ public final class ReplicaSetController<Workload: ReplicatedWorkload>: Controlle
 
     /// Slow start as upstream: batches of 1, 2, 4… so a failing template costs one request, not hundreds.
     func createPods(_ count: Int, of workload: Workload, key: String, client podClient: ResourceClient<CoreV1.Pod>) async -> String? {
-        let pod = Self.podFromTemplate(of: workload)
+        let pod = CoreV1.Pod.from(workload.podTemplate, controlledBy: workload)
         var remaining = count
         var batch = 1
         while remaining > 0 {
@@ -215,20 +133,6 @@ public final class ReplicaSetController<Workload: ReplicatedWorkload>: Controlle
             batch *= 2
         }
         return nil
-    }
-
-    /// A pod from the workload's template, named after it and controlled by it.
-    static func podFromTemplate(of workload: Workload) -> CoreV1.Pod {
-        var pod = CoreV1.Pod()
-        let template = workload.podTemplate
-        pod.metadata.generateName = (workload.metadata.name ?? "") + "-"
-        pod.metadata.namespace = workload.metadata.namespace
-        pod.metadata.labels = template?.metadata.labels
-        pod.metadata.annotations = template?.metadata.annotations
-        pod.metadata.finalizers = template?.metadata.finalizers
-        pod.metadata.ownerReferences = [workload.makeControllerReference()]
-        pod.spec = template?.spec ?? CoreV1.PodSpec()
-        return pod
     }
 
     func updateStatus(_ workload: Workload, owned: [CoreV1.Pod], active: [CoreV1.Pod], failure: String?) async throws {
