@@ -103,6 +103,14 @@ let package = Package(
         .testTarget(name: "KubeModelTests", dependencies: ["KubeModel", "KubeModelGenerator"]),
         .testTarget(name: "KubeStoreTests", dependencies: ["KubeStore"]),
         .testTarget(name: "KubeAPIServerTests", dependencies: ["KubeAPIServer", "KubeStore", "KubeModel", "KubeClient"]),
+        // Controllers run against a real in-process API server over an in-memory store.
+        .testTarget(
+            name: "KubeControllersTests",
+            dependencies: [
+                "KubeControllers", "KubeClient", "KubeModel", "KubeAPIServer", "KubeStore",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         // The server is a dependency of the client's tests only: integration tests start a real one.
         .testTarget(
             name: "KubeClientTests",

@@ -1,0 +1,26 @@
+import Foundation
+import KubeClient
+import KubeModel
+
+/// Indexes controllers add to the shared pod informer.
+public enum PodIndex {
+    /// Pods by `spec.nodeName` (unbound pods under "").
+    public static let nodeName = "spec.nodeName"
+
+    /// Adds the node-name index (idempotent: every caller adds the same function).
+    public static func indexByNode(_ pods: Informer<CoreV1.Pod>) {
+        pods.store.addIndexers([nodeName: { [$0.spec.nodeName ?? ""] }])
+    }
+
+    /// The cached pods bound to `node`.
+    public static func pods(on node: String, in pods: Informer<CoreV1.Pod>) -> [CoreV1.Pod] {
+        pods.store.byIndex(nodeName, node)
+    }
+}
+
+extension Time {
+    /// A time as the API stores it: whole seconds, so values compare equal after a round trip.
+    public static func wholeSeconds(_ date: Date) -> Time {
+        Time(Date(timeIntervalSince1970: date.timeIntervalSince1970.rounded(.down)))
+    }
+}
