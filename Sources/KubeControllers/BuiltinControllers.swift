@@ -7,6 +7,7 @@ public enum BuiltinControllers {
             ReplicaSetController<AppsV1.ReplicaSet>(context: context),
             ReplicaSetController<CoreV1.ReplicationController>(context: context),
             GarbageCollector(context: context),
+            NamespaceController(context: context),
         ]
         return controllers
     }
