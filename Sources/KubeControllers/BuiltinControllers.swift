@@ -3,12 +3,16 @@ import KubeModel
 /// Every controller `skiff server` runs, in start order.
 public enum BuiltinControllers {
     public static func all(context: ControllerContext) -> [any Controller] {
-        let controllers: [any Controller] = [
+        var controllers: [any Controller] = [
             ReplicaSetController<AppsV1.ReplicaSet>(context: context),
             ReplicaSetController<CoreV1.ReplicationController>(context: context),
             GarbageCollector(context: context),
             NamespaceController(context: context),
+            ServiceAccountsController(context: context),
         ]
+        if let rootCA = context.settings.rootCAPEM {
+            controllers.append(RootCAPublisher(context: context, rootCA: rootCA))
+        }
         return controllers
     }
 }
