@@ -9,6 +9,8 @@ public enum BuiltinControllers {
             GarbageCollector(context: context),
             NamespaceController(context: context),
             ServiceAccountsController(context: context),
+            EndpointsController(context: context),
+            EndpointSliceController(context: context),
         ]
         if let rootCA = context.settings.rootCAPEM {
             controllers.append(RootCAPublisher(context: context, rootCA: rootCA))
