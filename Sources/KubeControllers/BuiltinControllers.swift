@@ -11,6 +11,8 @@ public enum BuiltinControllers {
             ServiceAccountsController(context: context),
             EndpointsController(context: context),
             EndpointSliceController(context: context),
+            NodeLifecycleController(context: context),
+            TaintEvictionController(context: context),
         ]
         if let rootCA = context.settings.rootCAPEM {
             controllers.append(RootCAPublisher(context: context, rootCA: rootCA))
