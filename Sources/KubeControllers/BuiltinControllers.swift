@@ -13,6 +13,7 @@ public enum BuiltinControllers {
             EndpointSliceController(context: context),
             NodeLifecycleController(context: context),
             TaintEvictionController(context: context),
+            NodeIPAMController(context: context),
         ]
         if let rootCA = context.settings.rootCAPEM {
             controllers.append(RootCAPublisher(context: context, rootCA: rootCA))
