@@ -14,6 +14,7 @@ public enum BuiltinControllers {
             NodeLifecycleController(context: context),
             TaintEvictionController(context: context),
             NodeIPAMController(context: context),
+            PodGCController(context: context),
         ]
         if let rootCA = context.settings.rootCAPEM {
             controllers.append(RootCAPublisher(context: context, rootCA: rootCA))
