@@ -15,6 +15,7 @@ public enum BuiltinControllers {
             TaintEvictionController(context: context),
             NodeIPAMController(context: context),
             PodGCController(context: context),
+            DisruptionController(context: context),
         ]
         if let rootCA = context.settings.rootCAPEM {
             controllers.append(RootCAPublisher(context: context, rootCA: rootCA))
