@@ -16,6 +16,7 @@ public enum BuiltinControllers {
             NodeIPAMController(context: context),
             PodGCController(context: context),
             DisruptionController(context: context),
+            ResourceQuotaController(context: context),
         ]
         if let rootCA = context.settings.rootCAPEM {
             controllers.append(RootCAPublisher(context: context, rootCA: rootCA))
