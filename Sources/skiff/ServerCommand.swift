@@ -45,6 +45,15 @@ struct ServerCommand: AsyncParsableCommand {
     @Flag(help: "Do not run the controller manager inside the server process.")
     var disableControllerManager = false
 
+    @Option(help: "How long a node may go without heartbeats before it is marked Unknown (kube-controller-manager's flag).")
+    var nodeMonitorGracePeriod = GoDuration(.seconds(40), text: "40s")
+
+    @Option(help: "How often the controller manager checks node heartbeats.")
+    var nodeMonitorPeriod = GoDuration(.seconds(5), text: "5s")
+
+    @Option(help: "The pod network, cut into one subnet per node.")
+    var clusterCIDR = "10.42.0.0/16"
+
     func run() async throws {
         var logger = Logger(label: "skiff.server")
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
@@ -72,7 +81,13 @@ struct ServerCommand: AsyncParsableCommand {
         let host = bindAddress == "0.0.0.0" || bindAddress == "::" ? "127.0.0.1" : bindAddress
         let kubeconfigPath = dataDir + "/kubeconfig.yaml"
 
-        let components = ControlPlaneComponents(core: server.core, settings: ControllerSettings(), logger: logger)
+        var settings = ControllerSettings()
+        settings.nodeMonitorGracePeriod = nodeMonitorGracePeriod.duration
+        settings.nodeMonitorPeriod = nodeMonitorPeriod.duration
+        settings.clusterCIDR = clusterCIDR
+        // Published to every namespace as kube-root-ca.crt.
+        settings.rootCAPEM = server.pki.caCertificatePEM
+        let components = ControlPlaneComponents(core: server.core, settings: settings, logger: logger)
         let runControllers = !disableControllerManager
 
         // Runs until a signal arrives or a long-running part ends; writing the kubeconfig is the
