@@ -31,6 +31,25 @@ struct GarbageCollectorTests {
 
     func collector(_ context: ControllerContext) -> [any Controller] { [GarbageCollector(context: context)] }
 
+    /// A cluster with the test namespace, and the ConfigMaps client of that namespace.
+    func clusterWithNamespace() async throws -> (ControllerTestCluster, ResourceClient<CoreV1.ConfigMap>) {
+        let cluster = try await ControllerTestCluster.make()
+        try await cluster.makeNamespace(Self.namespace)
+        return (cluster, cluster.resource(CoreV1.ConfigMap.self, Self.namespace))
+    }
+
+    /// A ConfigMap in the test namespace owned through `owners` (kind, name, uid).
+    @discardableResult
+    func makeConfigMap(_ cluster: ControllerTestCluster, _ name: String, owners: [(kind: String, name: String, uid: String)] = [])
+        async throws -> CoreV1.ConfigMap {
+        var configMap = CoreV1.ConfigMap()
+        configMap.metadata.name = name
+        if !owners.isEmpty {
+            configMap.metadata.ownerReferences = owners.map { MetaV1.OwnerReference(apiVersion: "v1", kind: $0.kind, name: $0.name, uid: $0.uid) }
+        }
+        return try await cluster.resource(CoreV1.ConfigMap.self, Self.namespace).create(configMap)
+    }
+
     @Test("background deletion removes the dependents after the owner")
     func background() async throws {
         let cluster = try await ControllerTestCluster.make()
@@ -112,13 +131,8 @@ struct GarbageCollectorTests {
 
     @Test("a dependent whose only owner never existed is deleted")
     func danglingOwner() async throws {
-        let cluster = try await ControllerTestCluster.make()
-        try await cluster.makeNamespace(Self.namespace)
-        let configMaps = cluster.resource(CoreV1.ConfigMap.self, Self.namespace)
-        var dependent = CoreV1.ConfigMap()
-        dependent.metadata.name = "child"
-        dependent.metadata.ownerReferences = [MetaV1.OwnerReference(apiVersion: "v1", kind: "ConfigMap", name: "ghost", uid: "no-such-uid")]
-        _ = try await configMaps.create(dependent)
+        let (cluster, configMaps) = try await clusterWithNamespace()
+        try await makeConfigMap(cluster, "child", owners: [("ConfigMap", "ghost", "no-such-uid")])
         try await cluster.running(collector) {
             try await eventually("a dependent of a missing owner survives") { try await isGone(configMaps, "child") }
         }
@@ -126,20 +140,9 @@ struct GarbageCollectorTests {
 
     @Test("a live owner keeps a dependent; only the dangling reference is dropped")
     func mixedOwners() async throws {
-        let cluster = try await ControllerTestCluster.make()
-        try await cluster.makeNamespace(Self.namespace)
-        let configMaps = cluster.resource(CoreV1.ConfigMap.self, Self.namespace)
-        var ownerMap = CoreV1.ConfigMap()
-        ownerMap.metadata.name = "owner"
-        ownerMap = try await configMaps.create(ownerMap)
-        let ownerUID = ownerMap.metadata.uid!
-        var dependent = CoreV1.ConfigMap()
-        dependent.metadata.name = "child"
-        dependent.metadata.ownerReferences = [
-            MetaV1.OwnerReference(apiVersion: "v1", kind: "ConfigMap", name: "owner", uid: ownerUID),
-            MetaV1.OwnerReference(apiVersion: "v1", kind: "ConfigMap", name: "ghost", uid: "no-such-uid"),
-        ]
-        _ = try await configMaps.create(dependent)
+        let (cluster, configMaps) = try await clusterWithNamespace()
+        let ownerUID = try await makeConfigMap(cluster, "owner").metadata.uid!
+        try await makeConfigMap(cluster, "child", owners: [("ConfigMap", "owner", ownerUID), ("ConfigMap", "ghost", "no-such-uid")])
         try await cluster.running(collector) {
             try await eventually("the dangling reference stays") {
                 try await configMaps.get("child").metadata.ownerReferences?.map(\.uid) == [ownerUID]
@@ -152,16 +155,9 @@ struct GarbageCollectorTests {
 
     @Test("an owner with the same name but another UID does not keep a dependent")
     func replacedOwner() async throws {
-        let cluster = try await ControllerTestCluster.make()
-        try await cluster.makeNamespace(Self.namespace)
-        let configMaps = cluster.resource(CoreV1.ConfigMap.self, Self.namespace)
-        var ownerMap = CoreV1.ConfigMap()
-        ownerMap.metadata.name = "owner"
-        _ = try await configMaps.create(ownerMap)
-        var dependent = CoreV1.ConfigMap()
-        dependent.metadata.name = "child"
-        dependent.metadata.ownerReferences = [MetaV1.OwnerReference(apiVersion: "v1", kind: "ConfigMap", name: "owner", uid: "an-older-uid")]
-        _ = try await configMaps.create(dependent)
+        let (cluster, configMaps) = try await clusterWithNamespace()
+        try await makeConfigMap(cluster, "owner")
+        try await makeConfigMap(cluster, "child", owners: [("ConfigMap", "owner", "an-older-uid")])
         try await cluster.running(collector) {
             try await eventually("a dependent of a replaced owner survives") { try await isGone(configMaps, "child") }
             #expect(try await isGone(configMaps, "owner") == false)
@@ -170,16 +166,9 @@ struct GarbageCollectorTests {
 
     @Test("cluster-scoped owners collect namespaced dependents")
     func clusterScopedOwner() async throws {
-        let cluster = try await ControllerTestCluster.make()
-        try await cluster.makeNamespace(Self.namespace)
-        var node = CoreV1.Node()
-        node.metadata.name = "node-a"
-        node = try await cluster.resource(CoreV1.Node.self).create(node)
-        let configMaps = cluster.resource(CoreV1.ConfigMap.self, Self.namespace)
-        var dependent = CoreV1.ConfigMap()
-        dependent.metadata.name = "child"
-        dependent.metadata.ownerReferences = [MetaV1.OwnerReference(apiVersion: "v1", kind: "Node", name: "node-a", uid: node.metadata.uid!)]
-        _ = try await configMaps.create(dependent)
+        let (cluster, configMaps) = try await clusterWithNamespace()
+        let node = try await cluster.makeNode("node-a")
+        try await makeConfigMap(cluster, "child", owners: [("Node", "node-a", node.metadata.uid!)])
         try await cluster.running(collector) {
             try await Task.sleep(for: .milliseconds(200))
             #expect(try await isGone(configMaps, "child") == false)
@@ -194,9 +183,7 @@ struct GarbageCollectorTests {
         let pods = cluster.resource(CoreV1.Pod.self, Self.namespace)
         let (replicaSet, _) = try await makeOwnerAndPods(cluster)
         let configMaps = cluster.resource(CoreV1.ConfigMap.self, Self.namespace)
-        var root = CoreV1.ConfigMap()
-        root.metadata.name = "root"
-        root = try await configMaps.create(root)
+        let root = try await makeConfigMap(cluster, "root")
         var owned = replicaSet
         owned.metadata.ownerReferences = [MetaV1.OwnerReference(apiVersion: "v1", kind: "ConfigMap", blockOwnerDeletion: true,
                                                                 name: "root", uid: root.metadata.uid!)]

@@ -36,10 +36,7 @@ public final class EndpointSliceController: Controller {
             guard let service = Self.serviceKey(of: slice) else { return }
             loop.enqueue(service)
         }))
-        pods.addEventHandler(InformerEventHandler(
-            onAdd: { [weak self] pod in self?.enqueueServices(of: pod) },
-            onUpdate: { [weak self] old, new in self?.podUpdated(old: old, new: new) },
-            onDelete: { [weak self] pod in self?.enqueueServices(of: pod) }))
+        pods.addEventHandler(ServicePodEvents.handler(services: services, enqueue: { loop.enqueue($0) }))
     }
 
     public func run() async throws {
@@ -51,21 +48,6 @@ public final class EndpointSliceController: Controller {
         guard let labels = slice.metadata.labels, labels[EndpointSliceReconciler.managedByLabel] == EndpointSliceReconciler.controllerName,
               let service = labels[EndpointSliceReconciler.serviceNameLabel], !service.isEmpty else { return nil }
         return ObjectKey.make(namespace: slice.metadata.namespace, name: service)
-    }
-
-    func enqueueServices(of pod: CoreV1.Pod) {
-        for service in services.store.list(namespace: pod.metadata.namespace ?? "") where service.selects(pod) {
-            loop.enqueue(service)
-        }
-    }
-
-    func podUpdated(old: CoreV1.Pod, new: CoreV1.Pod) {
-        if old.metadata.labels != new.metadata.labels {
-            enqueueServices(of: old)
-            enqueueServices(of: new)
-        } else if old.endpointSignature != new.endpointSignature {
-            enqueueServices(of: new)
-        }
     }
 
     struct StaleCache: Error, CustomStringConvertible {

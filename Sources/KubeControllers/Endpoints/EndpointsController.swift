@@ -34,10 +34,7 @@ public final class EndpointsController: Controller {
         services.addEventHandler(InformerEventHandler(onChange: { loop.enqueue($0) }))
         endpoints.addEventHandler(InformerEventHandler(
             onAdd: { [weak self] in self?.endpointsChanged($0) }, onDelete: { [weak self] in self?.endpointsChanged($0) }))
-        pods.addEventHandler(InformerEventHandler(
-            onAdd: { [weak self] pod in self?.enqueueServices(of: pod) },
-            onUpdate: { [weak self] old, new in self?.podUpdated(old: old, new: new) },
-            onDelete: { [weak self] pod in self?.enqueueServices(of: pod) }))
+        pods.addEventHandler(ServicePodEvents.handler(services: services, enqueue: { loop.enqueue($0) }))
     }
 
     public func run() async throws {
@@ -45,21 +42,6 @@ public final class EndpointsController: Controller {
     }
 
     // MARK: - Events
-
-    func enqueueServices(of pod: CoreV1.Pod) {
-        for service in services.store.list(namespace: pod.metadata.namespace ?? "") where service.selects(pod) {
-            loop.enqueue(service)
-        }
-    }
-
-    func podUpdated(old: CoreV1.Pod, new: CoreV1.Pod) {
-        if old.metadata.labels != new.metadata.labels {
-            enqueueServices(of: old)
-            enqueueServices(of: new)
-        } else if old.endpointSignature != new.endpointSignature {
-            enqueueServices(of: new)
-        }
-    }
 
     /// Managed Endpoints without a service are deleted; deleted ones are recreated.
     func endpointsChanged(_ endpoints: CoreV1.Endpoints) {

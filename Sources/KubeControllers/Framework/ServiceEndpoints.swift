@@ -1,3 +1,4 @@
+import KubeClient
 import KubeModel
 
 /// What the Endpoints and EndpointSlice controllers share about services and their pods
@@ -74,5 +75,29 @@ extension CoreV1.Pod {
         [addresses.joined(separator: ","), String(isReady), String(isTerminating), String(isTerminal),
          spec.nodeName ?? "", spec.hostname ?? "", spec.subdomain ?? "",
          (spec.containers.flatMap { $0.ports ?? [] }).map { "\($0.name ?? ""):\($0.containerPort)/\($0.protocol ?? "")" }.joined(separator: ",")]
+    }
+}
+
+/// Pod changes that can change a service's endpoints, turned into the services to sync
+/// (shared by the Endpoints and EndpointSlice controllers).
+enum ServicePodEvents {
+    /// Enqueues, through `enqueue`, the services selecting a pod that was added or deleted,
+    /// that changed labels (old and new selectors) or anything an endpoint shows.
+    static func handler(services: Informer<CoreV1.Service>,
+                        enqueue: @escaping @Sendable (CoreV1.Service) -> Void) -> InformerEventHandler<CoreV1.Pod> {
+        let selecting: @Sendable (CoreV1.Pod) -> Void = { pod in
+            for service in services.store.list(namespace: pod.metadata.namespace ?? "") where service.selects(pod) { enqueue(service) }
+        }
+        return InformerEventHandler(
+            onAdd: selecting,
+            onUpdate: { old, new in
+                if old.metadata.labels != new.metadata.labels {
+                    selecting(old)
+                    selecting(new)
+                } else if old.endpointSignature != new.endpointSignature {
+                    selecting(new)
+                }
+            },
+            onDelete: selecting)
     }
 }
