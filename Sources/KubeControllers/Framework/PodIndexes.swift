@@ -1,4 +1,3 @@
-import Foundation
 import KubeClient
 import KubeModel
 
@@ -15,12 +14,5 @@ public enum PodIndex {
     /// The cached pods bound to `node`.
     public static func pods(on node: String, in pods: Informer<CoreV1.Pod>) -> [CoreV1.Pod] {
         pods.store.byIndex(nodeName, node)
-    }
-}
-
-extension Time {
-    /// A time as the API stores it: whole seconds, so values compare equal after a round trip.
-    public static func wholeSeconds(_ date: Date) -> Time {
-        Time(Date(timeIntervalSince1970: date.timeIntervalSince1970.rounded(.down)))
     }
 }
