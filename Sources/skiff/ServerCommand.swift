@@ -51,6 +51,15 @@ struct ServerCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("How many times faster than real time the controllers' clock runs (tests only).", visibility: .hidden))
     var controllerTimeScale = 1.0
 
+    @Option(help: "How long a node may go without heartbeats before it is marked Unknown (kube-controller-manager's flag).")
+    var nodeMonitorGracePeriod = GoDuration(.seconds(40), text: "40s")
+
+    @Option(help: "How often the controller manager checks node heartbeats.")
+    var nodeMonitorPeriod = GoDuration(.seconds(5), text: "5s")
+
+    @Option(help: "The pod network, cut into one subnet per node.")
+    var clusterCIDR = "10.42.0.0/16"
+
     func run() async throws {
         var logger = Logger(label: "skiff.server")
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
@@ -78,8 +87,14 @@ struct ServerCommand: AsyncParsableCommand {
         let host = bindAddress == "0.0.0.0" || bindAddress == "::" ? "127.0.0.1" : bindAddress
         let kubeconfigPath = dataDir + "/kubeconfig.yaml"
 
+        var settings = ControllerSettings()
+        settings.nodeMonitorGracePeriod = nodeMonitorGracePeriod.duration
+        settings.nodeMonitorPeriod = nodeMonitorPeriod.duration
+        settings.clusterCIDR = clusterCIDR
+        // Published to every namespace as kube-root-ca.crt.
+        settings.rootCAPEM = server.pki.caCertificatePEM
         let clock: any ClientClock = controllerTimeScale == 1 ? SystemClock() : ScaledClock(rate: controllerTimeScale)
-        let components = ControlPlaneComponents(core: server.core, settings: ControllerSettings(), clock: clock, logger: logger)
+        let components = ControlPlaneComponents(core: server.core, settings: settings, clock: clock, logger: logger)
         let runControllers = !disableControllerManager
         let runScheduler = !disableScheduler
 

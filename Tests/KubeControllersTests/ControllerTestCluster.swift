@@ -17,9 +17,9 @@ final class ControllerTestCluster: Sendable {
     init(controllers make: (ControllerContext) -> [any Controller]) async throws {
         var logger = Logger(label: "skiff.test")
         logger.logLevel = .warning
-        core = APIServerCore(store: MemoryStore(), tokens: [:], logger: logger)
-        try await core.bootstrap()
-        client = APIClient(transport: InProcessTransport(router: core.router, user: UserInfo(name: "test", groups: ["system:masters"])))
+        let server = try await TestAPIServer.make()
+        core = server.core
+        client = server.client
         context = ControllerContext(client: client, informers: SharedInformerFactory(client: client, logger: logger),
                                     events: EventRecorder(client: client, component: "test", logger: logger), logger: logger)
         let manager = ControllerManager(context: context, controllers: make(context))

@@ -2,6 +2,7 @@
 PriorityClass, the default tolerations and service account, PodDisruptionBudgets deciding
 evictions, and a ResourceQuota refusing a pod it has no room for."""
 import json
+import time
 
 import pytest
 from kubernetes import client
@@ -67,17 +68,21 @@ def make_running_pod(core, namespace, name):
         "phase": "Running", "conditions": [{"type": "Ready", "status": "True"}]}})
 
 
-def set_budget_status(policy, namespace, name, allowed):
-    budget = policy.read_namespaced_pod_disruption_budget(name, namespace)
-    budget.status = client.V1PodDisruptionBudgetStatus(
-        current_healthy=1, desired_healthy=1, disruptions_allowed=allowed, expected_pods=1,
-        observed_generation=budget.metadata.generation)
-    policy.replace_namespaced_pod_disruption_budget_status(name, namespace, budget)
-
-
 def evict(core, namespace, name):
     return core.create_namespaced_pod_eviction(
         name, namespace, client.V1Eviction(metadata=client.V1ObjectMeta(name=name, namespace=namespace)))
+
+
+def wait_for_budget(policy, namespace, name, **expected):
+    """The disruption controller keeps the budget's status; waits until it shows `expected`."""
+    deadline = time.time() + 20
+    status = None
+    while time.time() < deadline:
+        status = policy.read_namespaced_pod_disruption_budget(name, namespace).status
+        if status and all(getattr(status, key) == value for key, value in expected.items()):
+            return status
+        time.sleep(0.1)
+    raise AssertionError(f"budget status never reached {expected}: {status}")
 
 
 def test_eviction_is_refused_while_the_budget_allows_no_disruption(api, namespace):
@@ -88,7 +93,8 @@ def test_eviction_is_refused_while_the_budget_allows_no_disruption(api, namespac
         metadata=client.V1ObjectMeta(name="web"),
         spec=client.V1PodDisruptionBudgetSpec(min_available=1, selector=client.V1LabelSelector(match_labels={"app": "web"}))))
 
-    set_budget_status(policy, namespace, "web", 0)
+    # One healthy pod and one needed: the controller allows no disruption.
+    wait_for_budget(policy, namespace, "web", current_healthy=1, desired_healthy=1, expected_pods=1, disruptions_allowed=0)
     with pytest.raises(ApiException) as refused:
         evict(core, namespace, "web-1")
     assert refused.value.status == 429
@@ -99,14 +105,14 @@ def test_eviction_is_refused_while_the_budget_allows_no_disruption(api, namespac
                                           "message": "The disruption budget web needs 1 healthy pods and has 1 currently"}]
     assert core.read_namespaced_pod("web-1", namespace).metadata.name == "web-1"
 
-    set_budget_status(policy, namespace, "web", 1)
+    # A lower budget lets the eviction through.
+    policy.patch_namespaced_pod_disruption_budget("web", namespace, {"spec": {"minAvailable": 0}})
+    wait_for_budget(policy, namespace, "web", desired_healthy=0, disruptions_allowed=1)
     evict(core, namespace, "web-1")
     with pytest.raises(ApiException) as gone:
         core.read_namespaced_pod("web-1", namespace)
     assert gone.value.status == 404
-    status = policy.read_namespaced_pod_disruption_budget("web", namespace).status
-    assert status.disruptions_allowed == 0
-    assert "web-1" in status.disrupted_pods
+    wait_for_budget(policy, namespace, "web", expected_pods=0, disruptions_allowed=0)
 
 
 def test_a_full_quota_refuses_the_next_pod(kubectl, api, namespace):

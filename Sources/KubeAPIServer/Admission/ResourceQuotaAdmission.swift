@@ -183,3 +183,14 @@ public struct ResourceQuotaAdmission: AdmissionPlugin {
         (json.objectValue ?? [:]).map { Charge(quota: $0.key, amounts: QuotaResourceList.parse($0.value)) }
     }
 }
+
+extension QuotaEvaluator {
+    /// Pods and plain objects are charged when created; services and claims also when an
+    /// update changes their type or size.
+    func handles(_ operation: AdmissionAttributes.Operation) -> Bool {
+        switch kind {
+        case .pods, .objectCount: operation == .create
+        case .services, .persistentVolumeClaims: operation == .create || operation == .update
+        }
+    }
+}

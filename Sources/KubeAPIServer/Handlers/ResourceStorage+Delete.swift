@@ -27,30 +27,46 @@ extension ResourceStorage {
                 object: nil, oldObject: json, user: scope.user, isDryRun: scope.isDryRun)
             try await context.admission.admit(&attributes)
 
-            var metadata = object.metadata
-            var finalizers = metadata.finalizers ?? []
-            switch options.propagationPolicy {
-            case "Foreground": if !finalizers.contains("foregroundDeletion") { finalizers.append("foregroundDeletion") }
-            case "Orphan": if !finalizers.contains("orphan") { finalizers.append("orphan") }
-            default: break
-            }
-            let grace = gracePeriod(for: object, options: options)
             let now = context.now()
-            if !finalizers.isEmpty || (grace ?? 0) > 0 {
-                // The object stays, marked for deletion, until finalizers are gone or the
-                // kubelet confirms the pod stopped.
-                if metadata.deletionTimestamp == nil {
-                    metadata.deletionTimestamp = Time(Date(timeIntervalSince1970: (now.timeIntervalSince1970 + Double(grace ?? 0)).rounded(.down)))
-                    metadata.deletionGracePeriodSeconds = grace ?? 0
-                } else if let grace, let current = metadata.deletionGracePeriodSeconds, grace < current {
-                    // A shorter grace period may replace a longer one, as upstream allows.
-                    metadata.deletionTimestamp = Time(Date(timeIntervalSince1970: (now.timeIntervalSince1970 + Double(grace)).rounded(.down)))
-                    metadata.deletionGracePeriodSeconds = grace
+            var metadata = object.metadata
+            let isNamespace = descriptor.plural == "namespaces" && descriptor.group.isEmpty
+            let pendingGrace = metadata.deletionTimestamp != nil ? (metadata.deletionGracePeriodSeconds ?? 0) : 0
+            var keep: Bool
+            if pendingGrace > 0 {
+                // Graceful deletion is under way: only a shorter grace period changes anything,
+                // and finalizers cannot be changed through DeleteOptions any more (as upstream).
+                guard let requested = options.gracePeriodSeconds.map({ max(0, $0) }), requested < pendingGrace,
+                      let timestamp = metadata.deletionTimestamp else {
+                    return DeleteResult(object: json, deletedNow: false)
                 }
-                metadata.finalizers = finalizers
+                metadata.deletionTimestamp = Time(timestamp.date.addingTimeInterval(Double(requested - pendingGrace)))
+                metadata.deletionGracePeriodSeconds = requested
+                keep = requested > 0 || !(metadata.finalizers ?? []).isEmpty
+            } else if isNamespace, metadata.deletionTimestamp == nil {
+                // A namespace is never deleted at once: it turns Terminating and the namespace
+                // controller empties it, then removes its spec finalizers (upstream's namespace REST).
+                metadata.deletionTimestamp = Time(Self.wholeSeconds(now))
+                metadata.finalizers = DeletePropagation.namespaceFinalizers(metadata.finalizers ?? [], options: options)
+                keep = true
+            } else if isNamespace, !(json[path: ["spec", "finalizers"]]?.arrayValue ?? []).isEmpty {
+                return DeleteResult(object: json, deletedNow: false)
+            } else {
+                metadata.finalizers = DeletePropagation.finalizers(
+                    metadata.finalizers ?? [], options: options, orphanByDefault: DeletePropagation.orphansByDefault(descriptor))
+                let grace = metadata.deletionTimestamp == nil ? gracePeriod(for: object, options: options) : nil
+                keep = !(metadata.finalizers ?? []).isEmpty || (grace ?? 0) > 0
+                if keep, metadata.deletionTimestamp == nil {
+                    // The object stays, marked for deletion, until finalizers are gone or the
+                    // kubelet confirms the pod stopped.
+                    metadata.deletionTimestamp = Time(Self.wholeSeconds(now.addingTimeInterval(Double(grace ?? 0))))
+                    metadata.deletionGracePeriodSeconds = grace ?? 0
+                }
+            }
+            if metadata.finalizers?.isEmpty == true { metadata.finalizers = nil }
+            if keep {
                 if scope.isDryRun { return DeleteResult(object: json, deletedNow: false) }
                 json["metadata"] = metadata.toJSON()
-                if descriptor.plural == "namespaces" { json = withNamespacePhase(json, "Terminating") }
+                if isNamespace { json = withNamespacePhase(json, "Terminating") }
                 let bytes = StoredObject.storageBytes(json)
                 if bytes == kv.value { return DeleteResult(object: try StoredObject.decode(kv), deletedNow: false) }
                 do {
@@ -86,6 +102,10 @@ extension ResourceStorage {
         if phase == "Succeeded" || phase == "Failed" { return nil }
         if let requested = options.gracePeriodSeconds { return max(0, requested) }
         return spec["terminationGracePeriodSeconds"]?.intValue.map { Int($0) } ?? 30
+    }
+
+    static func wholeSeconds(_ date: Date) -> Date {
+        Date(timeIntervalSince1970: date.timeIntervalSince1970.rounded(.down))
     }
 
     func withNamespacePhase(_ json: JSONValue, _ phase: String) -> JSONValue {
@@ -138,7 +158,12 @@ struct DeleteRequestOptions {
             }
             options.gracePeriodSeconds = decoded.gracePeriodSeconds
             options.propagationPolicy = decoded.propagationPolicy
-            if decoded.orphanDependents == true, options.propagationPolicy == nil { options.propagationPolicy = "Orphan" }
+            if let orphan = decoded.orphanDependents {
+                guard options.propagationPolicy == nil else {
+                    throw APIError.badRequest("OrphanDependents and DeletionPropagation cannot be both set")
+                }
+                options.propagationPolicy = orphan ? "Orphan" : "Background"
+            }
             options.preconditionUID = decoded.preconditions?.uid
             options.preconditionResourceVersion = decoded.preconditions?.resourceVersion
         }
@@ -162,5 +187,54 @@ struct DeleteRequestOptions {
             throw APIError.conflict(resource, name: name,
                                     message: "Precondition failed: ResourceVersion in precondition: \(version), ResourceVersion in object meta: \(metadata.resourceVersion ?? "")")
         }
+    }
+}
+
+/// Which garbage-collection finalizers a delete leaves on an object (upstream's
+/// deletionFinalizersForGarbageCollection): an explicit propagation policy decides; without
+/// one, a finalizer already there; without that, the kind's default (orphan for the legacy
+/// kinds, background otherwise).
+enum DeletePropagation {
+    static let orphan = "orphan"
+    static let foreground = "foregroundDeletion"
+
+    /// ReplicationControllers (core v1) and Jobs (batch v1) orphan their dependents unless told
+    /// otherwise, for backward compatibility; every other kind deletes them.
+    static func orphansByDefault(_ descriptor: ResourceDescriptor) -> Bool {
+        (descriptor.group == "" && descriptor.plural == "replicationcontrollers")
+            || (descriptor.group == "batch" && descriptor.plural == "jobs")
+    }
+
+    static func finalizers(_ current: [String], options: DeleteRequestOptions, orphanByDefault: Bool) -> [String] {
+        let orphan: Bool, foreground: Bool
+        switch options.propagationPolicy {
+        case "Orphan": (orphan, foreground) = (true, false)
+        case "Foreground": (orphan, foreground) = (false, true)
+        case "Background": (orphan, foreground) = (false, false)
+        default:
+            if current.contains(self.foreground) {
+                (orphan, foreground) = (false, true)
+            } else {
+                (orphan, foreground) = (current.contains(self.orphan) || orphanByDefault, false)
+            }
+        }
+        return adjusted(current, orphan: orphan, foreground: foreground)
+    }
+
+    /// A namespace keeps the finalizers it has unless a policy is given.
+    static func namespaceFinalizers(_ current: [String], options: DeleteRequestOptions) -> [String] {
+        switch options.propagationPolicy {
+        case "Orphan": return adjusted(current, orphan: true, foreground: false)
+        case "Foreground": return adjusted(current, orphan: false, foreground: true)
+        case "Background": return adjusted(current, orphan: false, foreground: false)
+        default: return current
+        }
+    }
+
+    private static func adjusted(_ current: [String], orphan: Bool, foreground: Bool) -> [String] {
+        var result = current.filter { $0 != self.orphan && $0 != self.foreground }
+        if orphan { result.append(self.orphan) }
+        if foreground { result.append(self.foreground) }
+        return Set(result) == Set(current) ? current : result
     }
 }

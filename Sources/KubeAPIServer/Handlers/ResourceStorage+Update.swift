@@ -138,8 +138,13 @@ extension ResourceStorage {
             return WrittenObject(json: final, stored: nil, warnings: warnings)
         }
         try checkSize(bytes)
-        // Once deletion was requested, removing the last finalizer completes the delete.
-        if object.metadata.deletionTimestamp != nil, object.metadata.finalizers?.isEmpty ?? true {
+        // Once deletion was requested, removing the last finalizer completes the delete, unless
+        // a grace period still runs (the kubelet deletes the pod) or, for a namespace, spec
+        // finalizers remain (upstream's ShouldDeleteDuringUpdate).
+        if object.metadata.deletionTimestamp != nil, object.metadata.finalizers?.isEmpty ?? true,
+            (oldObject.metadata.deletionGracePeriodSeconds ?? 0) == 0,
+            !(descriptor.plural == "namespaces" && !(final[path: ["spec", "finalizers"]]?.arrayValue ?? []).isEmpty)
+        {
             let deleted = try await store.delete(old.key, expectedModRevision: old.modRevision)
             await context.admission.finished(attributes, committed: true)
             StoredObject.setResourceVersion(&final, deleted.modRevision)

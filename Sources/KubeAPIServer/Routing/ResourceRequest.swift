@@ -40,7 +40,10 @@ public struct ResourceRequest: Sendable, Equatable {
             segments.removeFirst()
         }
         var namespace: String?
-        if segments.first == "namespaces", segments.count >= 3 {
+        // namespaces/{name}/status and namespaces/{name}/finalize are subresources of the
+        // namespace itself, not resources in it (upstream's namespaceSubresources).
+        let namespaceSubresource = segments.count == 3 && segments[0] == "namespaces" && ["status", "finalize"].contains(segments[2])
+        if segments.first == "namespaces", segments.count >= 3, !namespaceSubresource {
             namespace = segments[1]
             segments.removeFirst(2)
         }

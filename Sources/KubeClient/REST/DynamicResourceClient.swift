@@ -50,8 +50,9 @@ public struct DynamicResourceClient: Sendable {
         try await watch(options) { $0 }
     }
 
-    func watch<Object: Sendable>(_ options: ListOptions,
-                                 decode: @escaping @Sendable (JSONValue) throws -> Object) async throws -> WatchEventStream<Object> {
+    /// Streams changes with each object decoded by `decode` (e.g. into metadata only).
+    public func watch<Object: Sendable>(_ options: ListOptions,
+                                        decode: @escaping @Sendable (JSONValue) throws -> Object) async throws -> WatchEventStream<Object> {
         let query = options.queryItems + [QueryItem("watch", "true")]
         let response = try await client.stream("GET", resource.path(namespace: namespace), query: query)
         return WatchEventStream(response.body, decode: decode)

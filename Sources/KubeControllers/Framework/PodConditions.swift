@@ -11,6 +11,9 @@ extension CoreV1.Pod {
 
     public var isTerminating: Bool { metadata.deletionTimestamp != nil }
 
+    /// Succeeded or Failed.
+    public var isTerminal: Bool { status.phase == "Succeeded" || status.phase == "Failed" }
+
     public func condition(_ type: String) -> CoreV1.PodCondition? {
         status.conditions?.first { $0.type == type }
     }

@@ -488,8 +488,3 @@ extension JobController {
         }
     }
 }
-
-extension CoreV1.Pod {
-    /// Succeeded or Failed.
-    var isTerminal: Bool { status.phase == "Succeeded" || status.phase == "Failed" }
-}

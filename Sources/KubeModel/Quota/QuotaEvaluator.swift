@@ -1,14 +1,13 @@
 import Foundation
-import KubeModel
 
 /// A ResourceQuota scope a quota applies to (`spec.scopes` read as `Exists`, and
 /// `spec.scopeSelector` expressions).
-struct QuotaScope: Equatable {
-    var name: String
-    var `operator`: String
-    var values: [String]
+public struct QuotaScope: Equatable, Sendable {
+    public var name: String
+    public var `operator`: String
+    public var values: [String]
 
-    static func of(_ quota: CoreV1.ResourceQuota) -> [QuotaScope] {
+    public static func of(_ quota: CoreV1.ResourceQuota) -> [QuotaScope] {
         (quota.spec.scopes ?? []).map { QuotaScope(name: $0, operator: "Exists", values: []) }
             + (quota.spec.scopeSelector?.matchExpressions ?? []).map {
                 QuotaScope(name: $0.scopeName, operator: $0.operator, values: $0.values ?? [])
@@ -18,14 +17,14 @@ struct QuotaScope: Equatable {
 
 /// How quota measures one kind of object (upstream's quota evaluators): which operations
 /// charge, which quota resources it answers for, its usage, the pod-only constraints and scopes.
-struct QuotaEvaluator {
-    enum Kind { case pods, services, persistentVolumeClaims, objectCount }
+public struct QuotaEvaluator: Sendable {
+    public enum Kind: Sendable { case pods, services, persistentVolumeClaims, objectCount }
 
-    let kind: Kind
+    public let kind: Kind
     /// `count/<resource>` or `count/<resource>.<group>`.
-    let countName: String
+    public let countName: String
     /// The short name older quotas count objects by (`configmaps`, `secrets`…).
-    let alias: String?
+    public let alias: String?
 
     static let legacyAliases: Set<String> = ["configmaps", "resourcequotas", "replicationcontrollers", "secrets"]
     static let podResources: Set<String> = [
@@ -38,7 +37,7 @@ struct QuotaEvaluator {
     static let claimResources = ["persistentvolumeclaims", "count/persistentvolumeclaims", "requests.storage"]
     static let storageClassSuffix = ".storageclass.storage.k8s.io/"
 
-    init(group: String, plural: String) {
+    public init(group: String, plural: String) {
         countName = group.isEmpty ? "count/\(plural)" : "count/\(plural).\(group)"
         alias = group.isEmpty && Self.legacyAliases.contains(plural) ? plural : nil
         switch (group, plural) {
@@ -49,16 +48,7 @@ struct QuotaEvaluator {
         }
     }
 
-    /// Pods and plain objects are charged when created; services and claims also when an
-    /// update changes their type or size.
-    func handles(_ operation: AdmissionAttributes.Operation) -> Bool {
-        switch kind {
-        case .pods, .objectCount: operation == .create
-        case .services, .persistentVolumeClaims: operation == .create || operation == .update
-        }
-    }
-
-    func matchingResources(_ names: [String]) -> [String] {
+    public func matchingResources(_ names: [String]) -> [String] {
         switch kind {
         case .pods:
             names.filter {
@@ -79,13 +69,13 @@ struct QuotaEvaluator {
 
     /// Whether the quota covers the object: it limits one of the object's resources and every
     /// scope matches (only pods have scopes; any scope excludes other objects).
-    func matches(_ quota: CoreV1.ResourceQuota, object: JSONValue) throws -> Bool {
+    public func matches(_ quota: CoreV1.ResourceQuota, object: JSONValue) throws -> Bool {
         guard !matchingResources(Array((quota.status.hard ?? [:]).keys)).isEmpty else { return false }
         for scope in QuotaScope.of(quota) where try !matchesScope(scope, object: object) { return false }
         return true
     }
 
-    func matchesScope(_ scope: QuotaScope, object: JSONValue) throws -> Bool {
+    public func matchesScope(_ scope: QuotaScope, object: JSONValue) throws -> Bool {
         guard kind == .pods else { return false }
         let pod = try CoreV1.Pod(json: object)
         switch scope.name {
@@ -109,7 +99,7 @@ struct QuotaEvaluator {
 
     /// Pods under a quota of cpu or memory must request (or limit) them in every container:
     /// `must specify limits.cpu for: app; requests.memory for: app,sidecar`.
-    func constraintViolation(required: [String], object: JSONValue) throws -> String? {
+    public func constraintViolation(required: [String], object: JSONValue) throws -> String? {
         guard kind == .pods else { return nil }
         let pod = try CoreV1.Pod(json: object)
         let requiredSet = Set(required).intersection(Self.explicitResources)
@@ -124,7 +114,7 @@ struct QuotaEvaluator {
         return "must specify " + parts.joined(separator: "; ")
     }
 
-    func usage(_ object: JSONValue, now: Date) throws -> ResourceList {
+    public func usage(_ object: JSONValue, now: Date) throws -> ResourceList {
         let one = Quantity(value: 1)
         switch kind {
         case .objectCount:
@@ -157,7 +147,7 @@ struct QuotaEvaluator {
     }
 
     /// `count/pods` always; `pods` and compute resources while the pod is not finished.
-    static func podUsage(_ pod: CoreV1.Pod, now: Date) -> ResourceList {
+    public static func podUsage(_ pod: CoreV1.Pod, now: Date) -> ResourceList {
         var usage: ResourceList = ["count/pods": Quantity(value: 1)]
         guard isCharged(pod, now: now) else { return usage }
         let containers = pod.spec.containers.map(ContainerResources.init)
@@ -176,7 +166,7 @@ struct QuotaEvaluator {
     }
 
     /// A pod stops counting once it finished, or once its deletion's grace period ran out.
-    static func isCharged(_ pod: CoreV1.Pod, now: Date) -> Bool {
+    public static func isCharged(_ pod: CoreV1.Pod, now: Date) -> Bool {
         if pod.status.phase == "Succeeded" || pod.status.phase == "Failed" { return false }
         if let deletion = pod.metadata.deletionTimestamp, let grace = pod.metadata.deletionGracePeriodSeconds,
             now > deletion.date.addingTimeInterval(TimeInterval(grace))
@@ -212,7 +202,7 @@ struct QuotaEvaluator {
     }
 
     /// The quota resources of some requests and limits (upstream's podComputeUsageHelper).
-    static func computeUsage(requests: ResourceList, limits: ResourceList) -> ResourceList {
+    public static func computeUsage(requests: ResourceList, limits: ResourceList) -> ResourceList {
         var usage: ResourceList = ["pods": Quantity(value: 1)]
         for name in ["cpu", "memory", "ephemeral-storage"] {
             if let request = requests[name] {
@@ -255,7 +245,7 @@ struct QuotaEvaluator {
 
     /// Every service counts; NodePort and LoadBalancer ones count their node ports, and
     /// LoadBalancers count themselves.
-    static func serviceUsage(_ service: JSONValue) -> ResourceList {
+    public static func serviceUsage(_ service: JSONValue) -> ResourceList {
         let ports = service[path: ["spec", "ports"]]?.arrayValue ?? []
         var usage: ResourceList = [
             "count/services": Quantity(value: 1), "services": Quantity(value: 1),
@@ -278,7 +268,7 @@ struct QuotaEvaluator {
 
     /// A claim counts once, and its storage request (or the larger allocated size), in total and
     /// under its storage class.
-    static func claimUsage(_ claim: JSONValue) -> ResourceList {
+    public static func claimUsage(_ claim: JSONValue) -> ResourceList {
         let one = Quantity(value: 1)
         var usage: ResourceList = ["persistentvolumeclaims": one, "count/persistentvolumeclaims": one]
         let storageClass = claim[path: ["metadata", "annotations", "volume.beta.kubernetes.io/storage-class"]]?.stringValue

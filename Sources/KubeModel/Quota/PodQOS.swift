@@ -1,12 +1,10 @@
-import KubeModel
-
 /// A pod's quality-of-service class, computed as upstream's ComputePodQOS: only cpu and
 /// memory count; BestEffort without any request or limit, Guaranteed when every container
 /// (or the pod-level resources) limits both and requests equal limits, else Burstable.
-enum PodQOS {
-    static let computeResources: Set<String> = ["cpu", "memory"]
+public enum PodQOS {
+    public static let computeResources: Set<String> = ["cpu", "memory"]
 
-    static func compute(_ spec: CoreV1.PodSpec) -> String {
+    public static func compute(_ spec: CoreV1.PodSpec) -> String {
         var requests: [String: Quantity] = [:]
         var limits: [String: Quantity] = [:]
         var guaranteed = true
