@@ -83,10 +83,16 @@ let package = Package(
             dependencies: ["KubeModel", "KubeClient", .product(name: "Logging", package: "swift-log")]
         ),
 
+        // Simulated nodes: kubelets without containers, for tests and benchmarks of the control plane.
+        .target(
+            name: "HollowNode",
+            dependencies: ["KubeModel", "KubeClient", .product(name: "Logging", package: "swift-log")]
+        ),
+
         .executableTarget(
             name: "skiff",
             dependencies: [
-                "KubeAPIServer", "KubeStore", "KubeModel", "KubeClient", "KubeControllers",
+                "KubeAPIServer", "KubeStore", "KubeModel", "KubeClient", "KubeControllers", "HollowNode",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -103,6 +109,11 @@ let package = Package(
         .testTarget(name: "KubeModelTests", dependencies: ["KubeModel", "KubeModelGenerator"]),
         .testTarget(name: "KubeStoreTests", dependencies: ["KubeStore"]),
         .testTarget(name: "KubeAPIServerTests", dependencies: ["KubeAPIServer", "KubeStore", "KubeModel", "KubeClient"]),
+        .testTarget(
+            name: "HollowNodeTests",
+            dependencies: ["HollowNode", "KubeClient", "KubeModel", "KubeAPIServer", "KubeStore",
+                           .product(name: "Logging", package: "swift-log")]
+        ),
         // The server is a dependency of the client's tests only: integration tests start a real one.
         .testTarget(
             name: "KubeClientTests",

@@ -138,8 +138,10 @@ extension ResourceStorage {
             return WrittenObject(json: final, stored: nil, warnings: warnings)
         }
         try checkSize(bytes)
-        // Once deletion was requested, removing the last finalizer completes the delete.
-        if object.metadata.deletionTimestamp != nil, object.metadata.finalizers?.isEmpty ?? true {
+        // Once deletion was requested, removing the last finalizer completes the delete; an
+        // object still in its grace period (a pod the kubelet is stopping) stays until then.
+        if object.metadata.deletionTimestamp != nil, object.metadata.finalizers?.isEmpty ?? true,
+           (object.metadata.deletionGracePeriodSeconds ?? 0) == 0 {
             let deleted = try await store.delete(old.key, expectedModRevision: old.modRevision)
             await context.admission.finished(attributes, committed: true)
             StoredObject.setResourceVersion(&final, deleted.modRevision)

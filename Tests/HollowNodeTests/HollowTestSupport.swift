@@ -1,0 +1,107 @@
+import Foundation
+import HollowNode
+import KubeAPIServer
+import KubeClient
+import KubeModel
+import KubeStore
+import Logging
+
+/// An API server without the network (the router over an in-memory store) and an admin client
+/// through the in-process transport.
+struct TestAPI: Sendable {
+    let core: APIServerCore
+    let client: APIClient
+
+    static func make() async throws -> TestAPI {
+        var logger = Logger(label: "skiff.hollow-test")
+        logger.logLevel = .warning
+        let core = APIServerCore(store: MemoryStore(), logger: logger, bookmarkInterval: .milliseconds(200))
+        try await core.bootstrap()
+        let client = APIClient(transport: InProcessTransport(router: core.router, user: UserInfo(name: "test", groups: ["system:masters"])))
+        return TestAPI(core: core, client: client)
+    }
+
+    var nodes: ResourceClient<CoreV1.Node> { client.resource(CoreV1.Node.self) }
+    var leases: ResourceClient<CoordinationV1.Lease> { client.resource(CoordinationV1.Lease.self, namespace: "kube-node-lease") }
+    func pods(_ namespace: String = "default") -> ResourceClient<CoreV1.Pod> { client.resource(CoreV1.Pod.self, namespace: namespace) }
+
+    /// Runs `pool` for the duration of `body`, once its nodes are registered.
+    func with<T: Sendable>(_ pool: HollowNodePool, _ body: @Sendable (HollowNodePool) async throws -> T) async throws -> T {
+        try await withThrowingTaskGroup(of: T?.self) { group in
+            group.addTask {
+                try await pool.run()
+                return nil
+            }
+            try await pool.waitUntilRegistered()
+            let result = try await body(pool)
+            group.cancelAll()
+            while let _ = try? await group.next() {}
+            return result
+        }
+    }
+
+    /// A pool of `count` nodes on `clock`, the test's logger quiet.
+    func pool(count: Int = 1, prefix: String = "hollow-", clock: any ClientClock,
+              _ configure: (inout HollowNodeConfiguration) -> Void = { _ in }) -> HollowNodePool {
+        var configuration = HollowNodeConfiguration(count: count, namePrefix: prefix)
+        configure(&configuration)
+        var logger = Logger(label: "skiff.hollow-test")
+        logger.logLevel = .warning
+        return HollowNodePool(client: client, configuration: configuration, clock: clock, logger: logger)
+    }
+
+    /// Gives `node` a podCIDR, as the node IPAM controller would.
+    func assignPodCIDR(_ node: String, _ cidr: String) async throws {
+        _ = try await nodes.patch(node, type: .merge, body: ["spec": ["podCIDR": .string(cidr), "podCIDRs": [.string(cidr)]]])
+    }
+
+    /// Creates a pod already bound to `node`.
+    @discardableResult
+    func createPod(_ name: String, node: String, namespace: String = "default", command: [String]? = nil,
+                   restartPolicy: String? = nil, _ configure: (inout CoreV1.Pod) -> Void = { _ in }) async throws -> CoreV1.Pod {
+        var pod = CoreV1.Pod()
+        pod.metadata.name = name
+        pod.metadata.namespace = namespace
+        var container = CoreV1.Container()
+        container.name = "main"
+        container.image = "busybox:1.36"
+        container.command = command
+        pod.spec.containers = [container]
+        pod.spec.nodeName = node
+        pod.spec.restartPolicy = restartPolicy
+        configure(&pod)
+        return try await pods(namespace).create(pod)
+    }
+
+    /// Polls `pod` until `condition` holds, failing after `timeout`.
+    @discardableResult
+    func waitForPod(_ name: String, namespace: String = "default", timeout: Duration = .seconds(10),
+                    _ condition: (CoreV1.Pod) -> Bool) async throws -> CoreV1.Pod {
+        var last: CoreV1.Pod?
+        try await eventually(timeout: timeout, "pod \(name): \(String(describing: last?.status))") {
+            last = try await pods(namespace).get(name)
+            return condition(last!)
+        }
+        return last!
+    }
+}
+
+struct TestTimeout: Error, CustomStringConvertible {
+    let description: String
+}
+
+/// Polls `condition` every few milliseconds of real time until it holds.
+func eventually(timeout: Duration = .seconds(10), every interval: Duration = .milliseconds(5),
+                _ what: @autoclosure () -> String = "condition", _ condition: () async throws -> Bool) async throws {
+    let deadline = ContinuousClock.now + timeout
+    while true {
+        if try await condition() { return }
+        guard ContinuousClock.now < deadline else { throw TestTimeout(description: "timed out waiting for \(what())") }
+        try await Task.sleep(for: interval)
+    }
+}
+
+extension CoreV1.Pod {
+    func condition(_ type: String) -> CoreV1.PodCondition? { status.conditions?.first { $0.type == type } }
+    var mainStatus: CoreV1.ContainerStatus? { status.containerStatuses?.first }
+}
