@@ -12,10 +12,10 @@ struct TestAPI: Sendable {
     let core: APIServerCore
     let client: APIClient
 
-    static func make() async throws -> TestAPI {
+    static func make(store: any Store = MemoryStore()) async throws -> TestAPI {
         var logger = Logger(label: "skiff.hollow-test")
         logger.logLevel = .warning
-        let core = APIServerCore(store: MemoryStore(), logger: logger, bookmarkInterval: .milliseconds(200))
+        let core = APIServerCore(store: store, logger: logger, bookmarkInterval: .milliseconds(200))
         try await core.bootstrap()
         let client = APIClient(transport: InProcessTransport(router: core.router, user: UserInfo(name: "test", groups: ["system:masters"])))
         return TestAPI(core: core, client: client)
@@ -44,6 +44,9 @@ struct TestAPI: Sendable {
     func pool(count: Int = 1, prefix: String = "hollow-", clock: any ClientClock,
               _ configure: (inout HollowNodeConfiguration) -> Void = { _ in }) -> HollowNodePool {
         var configuration = HollowNodeConfiguration(count: count, namePrefix: prefix)
+        // Few workers: many suites share the machine's cores, and these pools have little to do.
+        configuration.podWorkers = 4
+        configuration.heartbeatWorkers = 2
         configure(&configuration)
         var logger = Logger(label: "skiff.hollow-test")
         logger.logLevel = .warning
@@ -86,12 +89,21 @@ struct TestAPI: Sendable {
     }
 }
 
+/// A fresh API server and a pool of `count` nodes (`hollow-0` …) on a manual clock, running for
+/// the duration of `body`.
+func runPool(count: Int = 1, configure:  (inout HollowNodeConfiguration) -> Void = { _ in },
+             _ body: @Sendable (TestAPI, ManualClock, HollowNodePool) async throws -> Void) async throws {
+    let api = try await TestAPI.make()
+    let clock = ManualClock()
+    try await api.with(api.pool(count: count, clock: clock, configure)) { pool in try await body(api, clock, pool) }
+}
+
 struct TestTimeout: Error, CustomStringConvertible {
     let description: String
 }
 
 /// Polls `condition` every few milliseconds of real time until it holds.
-func eventually(timeout: Duration = .seconds(10), every interval: Duration = .milliseconds(5),
+func eventually(timeout: Duration = .seconds(10), every interval: Duration = .milliseconds(25),
                 _ what: @autoclosure () -> String = "condition", _ condition: () async throws -> Bool) async throws {
     let deadline = ContinuousClock.now + timeout
     while true {

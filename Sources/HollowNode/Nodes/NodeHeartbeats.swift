@@ -115,13 +115,28 @@ extension HollowNodePool {
         }
     }
 
+    /// Runs one heartbeat of a live node and schedules the next a period later (sooner after
+    /// a failure). A node stopped or deleted meanwhile gets no next one.
+    private func beat(_ work: NodeWork, of name: String, every period: Duration, _ action: (Date) async throws -> Void) async {
+        guard isAlive(name) else { return }
+        let now = clock.now()
+        var next = now.addingTimeInterval(period.timeInterval)
+        do {
+            try await action(now)
+        } catch is CancellationError {
+            return
+        } catch {
+            count(\.failures)
+            logger.debug("heartbeat failed", metadata: ["node": "\(name)", "work": "\(work)", "error": "\(error)"])
+            next = now.addingTimeInterval(configuration.heartbeatRetryDelay.timeInterval)
+        }
+        if isAlive(name) { timers.schedule(.node(work), at: next) }
+    }
+
     /// Renews the node's Lease (the kubelet's node lease controller): the last written Lease
     /// with a new renewTime; on a conflict or a missing Lease, from the server's copy.
     func renewLease(_ name: String) async {
-        guard isAlive(name) else { return }
-        let now = clock.now()
-        var next = now.addingTimeInterval(configuration.leaseRenewInterval.timeInterval)
-        do {
+        await beat(.renewLease(name), of: name, every: configuration.leaseRenewInterval) { now in
             let known = state.withLock { $0.nodes[name]?.lease }
             var renewed: CoordinationV1.Lease
             do {
@@ -138,49 +153,34 @@ extension HollowNodePool {
             }
             state.withLock { $0.nodes[name]?.lease = renewed }
             count(\.leaseRenewals)
-        } catch is CancellationError {
-            return
-        } catch {
-            count(\.failures)
-            logger.debug("lease renewal failed", metadata: ["node": "\(name)", "error": "\(error)"])
-            next = now.addingTimeInterval(configuration.heartbeatRetryDelay.timeInterval)
         }
-        if isAlive(name) { timers.schedule(.node(.renewLease(name)), at: next) }
     }
 
     /// Writes the node status with fresh condition heartbeats (the kubelet's status report).
+    /// A Node that is gone stops its kubelet: it is not registered again.
     func reportStatus(_ name: String) async {
-        guard isAlive(name) else { return }
-        let now = clock.now()
-        var next = now.addingTimeInterval(configuration.statusReportInterval.timeInterval)
-        let internalIP = state.withLock { $0.nodes[name]!.internalIP }
-        do {
+        await beat(.reportStatus(name), of: name, every: configuration.statusReportInterval) { now in
+            let internalIP = state.withLock { $0.nodes[name]!.internalIP }
             var current = nodeInformer.store.get(name)
-            for attempt in 0..<5 {
-                var node: CoreV1.Node
-                if let current { node = current } else { node = try await nodes.get(name) }
-                node.status = template.status(name: name, internalIP: internalIP, previous: node.status, now: now)
-                do {
-                    node = try await nodes.updateStatus(node)
-                    count(\.nodeStatusReports)
-                    break
-                } catch let error as APIStatusError where error.isConflict && attempt < 4 {
-                    count(\.conflicts)
-                    current = nil
+            do {
+                for attempt in 0..<5 {
+                    var node: CoreV1.Node
+                    if let current { node = current } else { node = try await nodes.get(name) }
+                    node.status = template.status(name: name, internalIP: internalIP, previous: node.status, now: now)
+                    do {
+                        _ = try await nodes.updateStatus(node)
+                        count(\.nodeStatusReports)
+                        return
+                    } catch let error as APIStatusError where error.isConflict && attempt < 4 {
+                        count(\.conflicts)
+                        current = nil
+                    }
                 }
+            } catch let error as APIStatusError where error.isNotFound {
+                logger.info("hollow node's Node is gone; it stops", metadata: ["node": "\(name)"])
+                state.withLock { $0.nodes[name]?.deleted = true }
             }
-        } catch let error as APIStatusError where error.isNotFound {
-            logger.info("hollow node's Node is gone; it stops", metadata: ["node": "\(name)"])
-            state.withLock { $0.nodes[name]?.deleted = true }
-            return
-        } catch is CancellationError {
-            return
-        } catch {
-            count(\.failures)
-            logger.debug("node status report failed", metadata: ["node": "\(name)", "error": "\(error)"])
-            next = now.addingTimeInterval(configuration.heartbeatRetryDelay.timeInterval)
         }
-        if isAlive(name) { timers.schedule(.node(.reportStatus(name)), at: next) }
     }
 
     // MARK: - Watching the nodes
@@ -197,7 +197,10 @@ extension HollowNodePool {
         let (pending, alive) = state.withLock { state -> (Set<String>, Bool) in
             for cidr in node.spec.podCIDRs ?? [] { state.usedPodCIDRs.insert(cidr) }
             let runtime = state.nodes[name]!
-            return (adoptPodCIDR(of: node, in: &state), runtime.registered && !runtime.stopped && !runtime.deleted)
+            // Before registration the pods the node already runs may not be known yet:
+            // registration opens the address pool.
+            guard runtime.registered else { return ([], false) }
+            return (adoptPodCIDR(of: node, in: &state), !runtime.stopped && !runtime.deleted)
         }
         for key in pending { podQueue.add(key) }
         if !pending.isEmpty { enqueuePods(onNode: name) }
