@@ -1,5 +1,6 @@
 import Foundation
 @testable import HollowNode
+import KubeAPIServer
 import KubeClient
 import KubeModel
 import Testing
@@ -167,6 +168,28 @@ extension HollowNodeIntegrationTests {
                 try await api.createPod("next", node: "hollow-0")
                 let next = try await api.waitForPod("next") { $0.status.phase == "Running" }
                 #expect(next.status.podIP == "10.42.1.2")
+            }
+        }
+
+        @Test func statusWritesThatLoseARaceAreRetriedOnTheFreshPod() async throws {
+            let api = try await TestAPI.make()
+            let clock = ManualClock()
+            let races = Locked(2)
+            let transport = RacingTransport(
+                inner: InProcessTransport(router: api.core.router, user: UserInfo(name: "test", groups: ["system:masters"])),
+                admin: api.client, races: races)
+            var configuration = HollowNodeConfiguration(count: 1, namePrefix: "hollow-")
+            configuration.podWorkers = 2
+            let pool = HollowNodePool(client: APIClient(transport: transport), configuration: configuration, clock: clock)
+            try await api.with(pool) { pool in
+                try await api.assignPodCIDR("hollow-0", "10.42.3.0/24")
+                try await api.createPod("raced", node: "hollow-0")
+                let pod = try await api.waitForPod("raced") { $0.status.phase == "Running" }
+                #expect(pod.metadata.labels?["raced"] != nil)
+                #expect(pod.condition("Ready")?.status == "True")
+                #expect(races.withLock { $0 } <= 0)
+                #expect(pool.statistics.conflicts >= 2)
+                #expect(pool.statistics.failures == 0)
             }
         }
 

@@ -5,6 +5,7 @@ import KubeClient
 import KubeModel
 import KubeStore
 import Logging
+import Synchronization
 
 /// An API server without the network (the router over an in-memory store) and an admin client
 /// through the in-process transport.
@@ -116,4 +117,33 @@ func eventually(timeout: Duration = .seconds(10), every interval: Duration = .mi
 extension CoreV1.Pod {
     func condition(_ type: String) -> CoreV1.PodCondition? { status.conditions?.first { $0.type == type } }
     var mainStatus: CoreV1.ContainerStatus? { status.containerStatuses?.first }
+}
+
+/// A transport that, before forwarding a pod status write, lets someone else change the pod
+/// first (a label, through the admin client): the write then carries a stale resourceVersion and
+/// the server answers 409 Conflict, as it would when another writer wins a race.
+struct RacingTransport: HTTPTransport {
+    let inner: InProcessTransport
+    let admin: APIClient
+    let races: Locked<Int>
+
+    func send(_ request: ClientRequest) async throws -> ClientResponse {
+        if request.method == "PUT", request.path.hasSuffix("/status"), request.path.contains("/pods/"),
+           races.withLock({ count in defer { count -= 1 }; return count > 0 }) {
+            let parts = request.path.split(separator: "/")
+            let namespace = String(parts[3]), name = String(parts[5])
+            _ = try await admin.resource(CoreV1.Pod.self, namespace: namespace)
+                .patch(name, type: .merge, body: ["metadata": ["labels": ["raced": .string(String(races.withLock { $0 }))]]])
+        }
+        return try await inner.send(request)
+    }
+
+    func stream(_ request: ClientRequest) async throws -> StreamingClientResponse { try await inner.stream(request) }
+}
+
+/// A value behind a lock, for tests.
+final class Locked<Value: Sendable>: Sendable {
+    private let value: Mutex<Value>
+    init(_ value: Value) { self.value = Mutex(value) }
+    func withLock<T>(_ body: (inout Value) -> T) -> T { value.withLock { body(&$0) } }
 }

@@ -9,6 +9,7 @@ struct TrackedPod: Sendable {
     let node: String
     /// When the kubelet first saw the deletionTimestamp.
     var terminationObservedAt: Date?
+    /// The final delete (grace period 0) went out; a sync never runs twice at once for a pod.
     var deleteIssued = false
     var addressReleased = false
     /// The status last written and the resourceVersion the write produced: when the informer
@@ -72,8 +73,12 @@ extension HollowNodePool {
                     state.pods[key]?.lastWrittenVersion = written[path: ["metadata", "resourceVersion"]]?.stringValue
                 }
             } catch let error as APIStatusError where error.isConflict {
-                let fresh = try await pods.get(name)
-                return fresh.metadata.uid == pod.metadata.uid ? fresh : nil
+                do {
+                    let fresh = try await pods.get(name)
+                    return fresh.metadata.uid == pod.metadata.uid ? fresh : nil
+                } catch let error as APIStatusError where error.isNotFound {
+                    return nil
+                }
             } catch let error as APIStatusError where error.isNotFound {
                 return nil
             }
@@ -84,9 +89,10 @@ extension HollowNodePool {
                 count(\.podDeletions)
             } catch let error as APIStatusError where error.isNotFound || error.isConflict {
                 // Gone already, or a new pod of the same name.
-            } catch {
-                state.withLock { $0.pods[key]?.deleteIssued = false }
-                throw error
+            }
+            state.withLock { state in
+                guard state.pods[key]?.runtime.uid == pod.metadata.uid else { return }
+                state.pods[key]?.deleteIssued = true
             }
         }
         return nil
@@ -114,10 +120,7 @@ extension HollowNodePool {
         // address and, once it is being deleted, deletes it for good.
         if pod.status.phase == "Succeeded" || pod.status.phase == "Failed" {
             release(&tracked, key: key, in: &state)
-            if pod.metadata.deletionTimestamp != nil && !tracked.deleteIssued {
-                tracked.deleteIssued = true
-                actions.delete = true
-            }
+            actions.delete = pod.metadata.deletionTimestamp != nil && !tracked.deleteIssued
             return (actions, nil)
         }
 
@@ -145,10 +148,7 @@ extension HollowNodePool {
         if status != pod.status && !unchangedSinceWrite { actions.status = status }
         if tracked.runtime.isTerminal {
             release(&tracked, key: key, in: &state)
-            if pod.metadata.deletionTimestamp != nil && !tracked.deleteIssued {
-                tracked.deleteIssued = true
-                actions.delete = true
-            }
+            actions.delete = pod.metadata.deletionTimestamp != nil && !tracked.deleteIssued
         }
         return (actions, wake)
     }
