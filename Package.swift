@@ -86,10 +86,16 @@ let package = Package(
             dependencies: ["KubeModel", "KubeClient", "KubeScheduler", .product(name: "Logging", package: "swift-log")]
         ),
 
+        // Simulated nodes: kubelets without containers, for tests and benchmarks of the control plane.
+        .target(
+            name: "HollowNode",
+            dependencies: ["KubeModel", "KubeClient", .product(name: "Logging", package: "swift-log")]
+        ),
+
         .executableTarget(
             name: "skiff",
             dependencies: [
-                "KubeAPIServer", "KubeStore", "KubeModel", "KubeClient", "KubeControllers", "KubeScheduler",
+                "KubeAPIServer", "KubeStore", "KubeModel", "KubeClient", "KubeControllers", "KubeScheduler", "HollowNode",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -114,6 +120,11 @@ let package = Package(
                 "KubeControllers", "KubeClient", "KubeModel", "KubeAPIServer", "KubeStore",
                 .product(name: "Logging", package: "swift-log"),
             ]
+        ),
+        .testTarget(
+            name: "HollowNodeTests",
+            dependencies: ["HollowNode", "KubeClient", "KubeModel", "KubeAPIServer", "KubeStore",
+                           .product(name: "Logging", package: "swift-log")]
         ),
         // The server is a dependency of the client's tests only: integration tests start a real one.
         .testTarget(

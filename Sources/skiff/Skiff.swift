@@ -6,6 +6,6 @@ struct Skiff: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "skiff",
         abstract: "Kubernetes, rebuilt in Swift, as one binary.",
-        subcommands: [ServerCommand.self]
+        subcommands: [ServerCommand.self, HollowNodesCommand.self]
     )
 }

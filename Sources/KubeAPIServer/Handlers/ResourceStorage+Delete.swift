@@ -98,8 +98,10 @@ extension ResourceStorage {
             case .object(let spec)? = object.toJSON()["spec"],
             let nodeName = spec["nodeName"]?.stringValue, !nodeName.isEmpty
         else { return nil }
+        // A finished pod has nothing left to stop: no grace period, and one it was given earlier
+        // drops to zero (so removing its last finalizer then deletes it).
         let phase = object.toJSON()[path: ["status", "phase"]]?.stringValue
-        if phase == "Succeeded" || phase == "Failed" { return nil }
+        if phase == "Succeeded" || phase == "Failed" { return 0 }
         if let requested = options.gracePeriodSeconds { return max(0, requested) }
         return spec["terminationGracePeriodSeconds"]?.intValue.map { Int($0) } ?? 30
     }
