@@ -106,7 +106,10 @@ let package = Package(
         // Benchmarks (bench/): helpers that need the libraries directly; run through bench/*/run.sh.
         .executableTarget(
             name: "skiff-bench",
-            dependencies: ["KubeStore", "KubeAPIServer", "KubeModel", .product(name: "NIOHTTP1", package: "swift-nio")],
+            dependencies: [
+                "KubeStore", "KubeAPIServer", "KubeModel", "KubeClient", "KubeScheduler", "HollowNode",
+                .product(name: "NIOHTTP1", package: "swift-nio"), .product(name: "Logging", package: "swift-log"),
+            ],
             path: "bench/Sources/SkiffBench"),
 
         .testTarget(name: "KubeModelTests", dependencies: ["KubeModel", "KubeModelGenerator"]),

@@ -116,6 +116,13 @@ extension HollowNodePool {
         var actions = PodActions()
         defer { state.pods[key] = tracked }
 
+        // The cache has not caught up with this pool's own last status write: anything written
+        // from it would conflict. The informer's update for that write syncs the pod again.
+        if let written = tracked.lastWrittenVersion.flatMap(Int64.init),
+           let seen = pod.metadata.resourceVersion.flatMap(Int64.init), seen < written {
+            return (actions, nil)
+        }
+
         // A pod the API already shows finished stays finished; the kubelet only frees its
         // address and, once it is being deleted, deletes it for good.
         if pod.status.phase == "Succeeded" || pod.status.phase == "Failed" {

@@ -38,7 +38,13 @@ public struct JSONDecodeError: Error, Sendable, CustomStringConvertible {
 /// declare. One context belongs to one decode on one thread.
 public final class JSONDecodingContext {
     public private(set) var unknownFields: [String] = []
-    private var path: [String] = []
+    /// Kept as keys and indices; turned into text only for an error or an unknown field.
+    private var path: [PathElement] = []
+
+    private enum PathElement {
+        case key(String)
+        case index(Int)
+    }
 
     public init() {}
 
@@ -46,13 +52,16 @@ public final class JSONDecodingContext {
     public var currentPath: String {
         var result = ""
         for element in path {
-            if element.hasPrefix("[") || result.isEmpty { result += element } else { result += "." + element }
+            switch element {
+            case .index(let index): result += "[\(index)]"
+            case .key(let key): result += result.isEmpty ? key : "." + key
+            }
         }
         return result
     }
 
     public func unknownField(_ key: String) {
-        path.append(key)
+        path.append(.key(key))
         unknownFields.append(currentPath)
         path.removeLast()
     }
@@ -72,7 +81,7 @@ public final class JSONDecodingContext {
     /// Decodes the member `key` of the object being decoded.
     @inline(__always)
     public func decode<T: JSONCodable>(_ value: JSONValue, at key: String) throws -> T {
-        path.append(key)
+        path.append(.key(key))
         defer { path.removeLast() }
         return try T(json: value, context: self)
     }
@@ -80,7 +89,7 @@ public final class JSONDecodingContext {
     /// Decodes element `index` of the array being decoded.
     @inline(__always)
     func decodeElement<T: JSONCodable>(_ value: JSONValue, index: Int) throws -> T {
-        path.append("[\(index)]")
+        path.append(.index(index))
         defer { path.removeLast() }
         return try T(json: value, context: self)
     }

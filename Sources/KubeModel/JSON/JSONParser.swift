@@ -32,7 +32,7 @@ public struct JSONParser {
             var reader = Reader(bytes: buffer)
             do {
                 reader.skipWhitespace()
-                let value = try reader.readValue(depth: 0, path: "")
+                let value = try reader.readValue(depth: 0)
                 reader.skipWhitespace()
                 if reader.index != buffer.count {
                     throw reader.error("invalid character \(reader.describeCurrent()) after top-level value")
@@ -54,6 +54,8 @@ private struct Reader {
     let bytes: UnsafeBufferPointer<UInt8>
     var index = 0
     var duplicates: [String] = []
+    /// Keys from the root to the value being read; joined only to report a duplicate.
+    var keyPath: [String] = []
 
     init(bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
 
@@ -73,12 +75,12 @@ private struct Reader {
         }
     }
 
-    mutating func readValue(depth: Int, path: String) throws(JSONParseError) -> JSONValue {
+    mutating func readValue(depth: Int) throws(JSONParseError) -> JSONValue {
         guard depth < JSONParser.maximumDepth else { throw error("exceeded max depth") }
         guard index < bytes.count else { throw error("unexpected end of JSON input") }
         switch bytes[index] {
-        case UInt8(ascii: "{"): return try readObject(depth: depth, path: path)
-        case UInt8(ascii: "["): return try readArray(depth: depth, path: path)
+        case UInt8(ascii: "{"): return try readObject(depth: depth)
+        case UInt8(ascii: "["): return try readArray(depth: depth)
         case UInt8(ascii: "\""): return .string(try readString())
         case UInt8(ascii: "t"): try expectLiteral("true"); return .bool(true)
         case UInt8(ascii: "f"): try expectLiteral("false"); return .bool(false)
@@ -98,7 +100,7 @@ private struct Reader {
         index += count
     }
 
-    mutating func readObject(depth: Int, path: String) throws(JSONParseError) -> JSONValue {
+    mutating func readObject(depth: Int) throws(JSONParseError) -> JSONValue {
         index += 1
         var object = JSONObject()
         skipWhitespace()
@@ -118,9 +120,10 @@ private struct Reader {
             }
             index += 1
             skipWhitespace()
-            let childPath = path.isEmpty ? key : path + "." + key
-            let value = try readValue(depth: depth + 1, path: childPath)
-            if object.updateValue(value, forKey: key) != nil { duplicates.append(childPath) }
+            keyPath.append(key)
+            let value = try readValue(depth: depth + 1)
+            if object.updateValue(value, forKey: key) != nil { duplicates.append(keyPath.joined(separator: ".")) }
+            keyPath.removeLast()
             skipWhitespace()
             guard index < bytes.count else { throw error("unexpected end of JSON input") }
             if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
@@ -129,7 +132,7 @@ private struct Reader {
         }
     }
 
-    mutating func readArray(depth: Int, path: String) throws(JSONParseError) -> JSONValue {
+    mutating func readArray(depth: Int) throws(JSONParseError) -> JSONValue {
         index += 1
         var array: [JSONValue] = []
         skipWhitespace()
@@ -139,7 +142,7 @@ private struct Reader {
         }
         while true {
             skipWhitespace()
-            array.append(try readValue(depth: depth + 1, path: path))
+            array.append(try readValue(depth: depth + 1))
             skipWhitespace()
             guard index < bytes.count else { throw error("unexpected end of JSON input") }
             if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
@@ -168,10 +171,27 @@ private struct Reader {
                 break
             }
         }
+        if isInteger, let value = integer(from: start) { return .int(value) }
         let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
-        if isInteger, let value = Int64(text) { return .int(value) }
         guard let value = Double(text) else { throw JSONParseError(message: "invalid number \(text)", offset: start) }
         return .double(value)
+    }
+
+    /// The integer in bytes[start..<index] without building a String; nil on overflow.
+    func integer(from start: Int) -> Int64? {
+        var position = start
+        let negative = bytes[position] == UInt8(ascii: "-")
+        if negative { position += 1 }
+        var value: Int64 = 0
+        while position < index {
+            let digit = Int64(bytes[position] &- UInt8(ascii: "0"))
+            let (shifted, overflow1) = value.multipliedReportingOverflow(by: 10)
+            let (next, overflow2) = negative ? shifted.subtractingReportingOverflow(digit) : shifted.addingReportingOverflow(digit)
+            if overflow1 || overflow2 { return nil }
+            value = next
+            position += 1
+        }
+        return value
     }
 
     mutating func readString() throws(JSONParseError) -> String {

@@ -7,12 +7,17 @@ import NIOHTTP1
 /// Benchmark helpers that need Skiff's libraries directly (the HTTP load comes from wrk).
 /// `skiff-bench store DIR CLIENTS COUNT`: raw SQLiteStore create throughput with CLIENTS
 /// concurrent writers, the ceiling the API's create rate is compared against.
+/// `skiff-bench scheduler DIR NODES PODS`: see `SchedulerBench`.
 @main
 struct SkiffBench {
     static func main() async throws {
         let arguments = CommandLine.arguments
         if arguments.count == 3, arguments[1] == "pipeline", let count = Int(arguments[2]) {
             try await pipelineCost(count: count)
+            return
+        }
+        if arguments.count == 5, arguments[1] == "scheduler", let nodes = Int(arguments[3]), let pods = Int(arguments[4]) {
+            try await SchedulerBench.run(directory: arguments[2], nodeCount: nodes, podCount: pods)
             return
         }
         guard arguments.count == 5, arguments[1] == "store", let clients = Int(arguments[3]), let count = Int(arguments[4]) else {
