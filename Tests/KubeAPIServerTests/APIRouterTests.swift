@@ -212,4 +212,31 @@ struct APIRouterTests {
         #expect(pods?["shortNames"] == ["po"])
         #expect(pods?["categories"] == ["all"])
     }
+
+    @Test func podFieldSelectorsFilterListsAndWatches() async throws {
+        let api = try await TestAPI.make()
+        let pods = "/api/v1/namespaces/default/pods"
+        func pod(_ name: String, hostNetwork: Bool = false) -> JSONValue {
+            ["metadata": ["name": .string(name)],
+             "spec": ["hostNetwork": .bool(hostNetwork), "containers": [["name": "c", "image": "busybox"]]]]
+        }
+        _ = try await api.send(.POST, pods, pod("plain"))
+        _ = try await api.send(.POST, pods, pod("host", hostNetwork: true))
+        let hosted = try await api.send(.GET, pods + "?fieldSelector=spec.hostNetwork%3Dtrue")
+        #expect(hosted.body["items"]?.arrayValue?.compactMap { $0[path: ["metadata", "name"]]?.stringValue } == ["host"])
+        let pending = try await api.send(.GET, pods + "?fieldSelector=status.phase%3DPending,spec.schedulerName%3Ddefault-scheduler")
+        #expect(pending.body["items"]?.arrayValue?.count == 2)
+
+        // A kubelet's watch: the pod appears (ADDED) when it is bound to the node.
+        let listed = try await api.send(.GET, pods)
+        let version = try #require(listed.body[path: ["metadata", "resourceVersion"]]?.stringValue)
+        let watch = try await api.send(.GET, pods + "?watch=1&fieldSelector=spec.nodeName%3Dnode-a&resourceVersion=\(version)")
+        let events = try await api.watchEvents(watch, count: 1) {
+            let binding: JSONValue = ["metadata": ["name": "plain"], "target": ["kind": "Node", "name": "node-a"]]
+            let bound = try await api.send(.POST, pods + "/plain/binding", binding)
+            #expect(bound.status == 201)
+        }
+        #expect(events.first?["type"] == "ADDED")
+        #expect(events.first?[path: ["object", "spec", "nodeName"]] == "node-a")
+    }
 }

@@ -49,7 +49,7 @@ struct ListSelection<Strategy: ResourceStrategy> {
                 "metadata.namespace": json[path: ["metadata", "namespace"]]?.stringValue ?? "",
             ]
             if needsTypedFields {
-                for (field, value) in strategy.selectableFields(try decode(json)) { values[field] = value }
+                for (field, value) in try strategy.selectableFields(json: json, decode: decode) { values[field] = value }
             }
             if !fields.matches(values) { return false }
         }

@@ -19,6 +19,10 @@ public protocol ResourceStrategy: Sendable {
     func validateUpdate(_ object: Object, old: Object) -> [FieldError]
     /// Fields beyond metadata.name/namespace that field selectors may use (spec.nodeName…).
     func selectableFields(_ object: Object) -> [String: String]
+    /// The same fields of a stored object. Every watcher with a field selector asks for them on
+    /// every event, so kinds watched that way at scale (pods, by every kubelet) read them from
+    /// the JSON; the default decodes the object with `decode`.
+    func selectableFields(json: JSONValue, decode: (JSONValue) throws -> Object) throws -> [String: String]
     /// Whether metadata.generation counts spec changes (workloads, pods).
     var tracksGeneration: Bool { get }
     /// Names must be DNS-1123 subdomains for most kinds; some require a DNS-1123 label.
@@ -43,6 +47,9 @@ extension ResourceStrategy {
     public func validate(_ object: Object) -> [FieldError] { [] }
     public func validateUpdate(_ object: Object, old: Object) -> [FieldError] { [] }
     public func selectableFields(_ object: Object) -> [String: String] { [:] }
+    public func selectableFields(json: JSONValue, decode: (JSONValue) throws -> Object) throws -> [String: String] {
+        selectableFields(try decode(json))
+    }
     public var tracksGeneration: Bool { false }
     public var nameValidation: NameValidation { .dns1123Subdomain }
     public var keepsStatusOnCreate: Bool { false }

@@ -51,16 +51,25 @@ struct PodStrategy: ResourceStrategy {
         PodSpecValidator(isPod: true).validate(pod.spec, path: FieldPath("spec")) + PodUpdateValidation.validate(pod, old: old)
     }
 
-    func selectableFields(_ pod: CoreV1.Pod) -> [String: String] {
-        [
-            "spec.nodeName": pod.spec.nodeName ?? "",
-            "spec.restartPolicy": pod.spec.restartPolicy ?? "",
-            "spec.schedulerName": pod.spec.schedulerName ?? "",
-            "spec.serviceAccountName": pod.spec.serviceAccountName ?? "",
-            "spec.hostNetwork": String(pod.spec.hostNetwork ?? false),
-            "status.phase": pod.status.phase ?? "",
-            "status.podIP": pod.status.podIP ?? "",
-            "status.nominatedNodeName": pod.status.nominatedNodeName ?? "",
+    func selectableFields(_ pod: CoreV1.Pod) -> [String: String] { Self.selectableFields(of: pod.toJSON()) }
+
+    func selectableFields(json: JSONValue, decode: (JSONValue) throws -> CoreV1.Pod) -> [String: String] {
+        Self.selectableFields(of: json)
+    }
+
+    /// Read from the JSON: kubelets watch pods with `spec.nodeName=<node>`, so this runs for
+    /// every node on every pod event and must not decode the whole pod.
+    static func selectableFields(of pod: JSONValue) -> [String: String] {
+        func text(_ path: String...) -> String { pod[path: path]?.stringValue ?? "" }
+        return [
+            "spec.nodeName": text("spec", "nodeName"),
+            "spec.restartPolicy": text("spec", "restartPolicy"),
+            "spec.schedulerName": text("spec", "schedulerName"),
+            "spec.serviceAccountName": text("spec", "serviceAccountName"),
+            "spec.hostNetwork": String(pod[path: ["spec", "hostNetwork"]]?.boolValue ?? false),
+            "status.phase": text("status", "phase"),
+            "status.podIP": text("status", "podIP"),
+            "status.nominatedNodeName": text("status", "nominatedNodeName"),
         ]
     }
 }
