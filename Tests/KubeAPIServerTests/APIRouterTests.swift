@@ -238,5 +238,8 @@ struct APIRouterTests {
         }
         #expect(events.first?["type"] == "ADDED")
         #expect(events.first?[path: ["object", "spec", "nodeName"]] == "node-a")
+        // Bound in one write: the first event that shows the node already has PodScheduled.
+        let conditions = events.first?[path: ["object", "status", "conditions"]]?.arrayValue ?? []
+        #expect(conditions.contains { $0["type"] == "PodScheduled" && $0["status"] == "True" })
     }
 }

@@ -91,16 +91,11 @@ extension ResourceStorage {
             if current[path: ["metadata", "deletionTimestamp"]] != nil {
                 throw APIError.conflict(self.qualified, name: name, message: "pod \(name) is being deleted, cannot be assigned to a host")
             }
+            // One write, as upstream's: the node and the PodScheduled condition together, so no
+            // watcher ever sees a bound pod without it.
             var spec = current["spec"]?.objectValue ?? [:]
             spec["nodeName"] = .string(node)
             current["spec"] = .object(spec)
-            return current
-        } onMissing: {
-            throw APIError.notFound(self.qualified, name: name)
-        }
-        // The PodScheduled condition is status, written the way the status subresource would.
-        _ = try await writeWithRetry(scope, name: name, requestedVersion: "", duplicates: [], validation: .ignore, target: .status) { current in
-            guard var current else { return nil }
             var status = current["status"]?.objectValue ?? [:]
             var conditions = status["conditions"]?.arrayValue ?? []
             conditions.removeAll { $0["type"]?.stringValue == "PodScheduled" }

@@ -94,6 +94,7 @@ extension ResourceStorage {
             json = Self.replacing(["spec", "finalizers"], in: oldJSON, from: newJSON)
         case .binding:
             json = Self.replacing(["spec", "nodeName"], in: oldJSON, from: newJSON)
+            json["status"] = newJSON["status"]
         }
         let (decoded, warnings) = try decode(json, duplicates: duplicates, validation: validation)
         var object = decoded

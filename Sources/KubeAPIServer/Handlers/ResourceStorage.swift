@@ -132,7 +132,7 @@ enum UpdateTarget {
     case status
     /// Only spec.finalizers of a namespace (namespaces/finalize).
     case finalize
-    /// Only spec.nodeName of a pod (pods/binding).
+    /// Only spec.nodeName of a pod and its status, for the PodScheduled condition (pods/binding).
     case binding
 
     /// The subresource admission sees (nil for the object itself).
