@@ -52,6 +52,10 @@ struct HollowNodesCommand: AsyncParsableCommand {
     @Option(name: .customLong("node-label"), help: "Extra node label key=value (repeatable).")
     var nodeLabels: [String] = []
 
+    @Option(name: .customLong("register-with-taints"),
+            help: "Taint the nodes register with, key[=value]:Effect (repeatable), as the kubelet's flag.")
+    var registerWithTaints: [String] = []
+
     @Flag(help: "Nodes without a podCIDR after --pod-cidr-fallback-delay pick a free subnet of --cluster-cidr themselves.")
     var podCIDRFallback = false
 
@@ -92,6 +96,18 @@ struct HollowNodesCommand: AsyncParsableCommand {
         for label in nodeLabels where !label.contains("=") {
             throw ValidationError("--node-label: expected key=value, got \(label)")
         }
+        for taint in registerWithTaints where Self.taint(parsing: taint) == nil {
+            throw ValidationError("--register-with-taints: expected key[=value]:NoSchedule|PreferNoSchedule|NoExecute, got \(taint)")
+        }
+    }
+
+    /// `key[=value]:Effect`, the kubelet's --register-with-taints form.
+    static func taint(parsing text: String) -> CoreV1.Taint? {
+        let parts = text.split(separator: ":", maxSplits: 1).map(String.init)
+        guard parts.count == 2, ["NoSchedule", "PreferNoSchedule", "NoExecute"].contains(parts[1]) else { return nil }
+        let keyValue = parts[0].split(separator: "=", maxSplits: 1).map(String.init)
+        guard let key = keyValue.first, !key.isEmpty else { return nil }
+        return CoreV1.Taint(effect: parts[1], key: key, value: keyValue.count > 1 ? keyValue[1] : nil)
     }
 
     func run() async throws {
@@ -107,6 +123,7 @@ struct HollowNodesCommand: AsyncParsableCommand {
             let parts = label.split(separator: "=", maxSplits: 1).map(String.init)
             nodes.labels[parts[0]] = parts.count > 1 ? parts[1] : ""
         }
+        nodes.taints = registerWithTaints.compactMap(Self.taint(parsing:))
         if podCIDRFallback { nodes.podCIDRFallbackDelay = .milliseconds(Int64(podCIDRFallbackDelay * 1000)) }
         nodes.clusterCIDR = IPv4Network(clusterCIDR)!
         nodes.nodeCIDRMaskSize = nodeCIDRMaskSize

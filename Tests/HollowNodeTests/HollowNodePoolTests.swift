@@ -129,6 +129,23 @@ extension HollowNodeIntegrationTests {
             }
         }
 
+        @Test func aPodCIDRSetWhileRegisteringIsAdopted() async throws {
+            let api = try await TestAPI.make()
+            let poolBox = Locked<HollowNodePool?>(nil)
+            let transport = IPAMRacingTransport(
+                inner: InProcessTransport(router: api.core.router, user: UserInfo(name: "test", groups: ["system:masters"])),
+                admin: api.client, cidr: "10.42.7.0/24",
+                seen: { poolBox.withLock { $0 }?.nodeInformer.store.get("hollow-0")?.spec.podCIDR != nil })
+            let pool = HollowNodePool(client: APIClient(transport: transport), configuration: HollowNodeConfiguration(count: 1, namePrefix: "hollow-"),
+                                      clock: ManualClock())
+            poolBox.withLock { $0 = pool }
+            try await api.with(pool) { _ in
+                try await api.createPod("p", node: "hollow-0")
+                let pod = try await api.waitForPod("p") { $0.status.phase == "Running" }
+                #expect(pod.status.podIP == "10.42.7.2")
+            }
+        }
+
         @Test func fallbackAssignsAPodCIDRWithoutIPAM() async throws {
             try await runPool(count: 2, configure: { $0.podCIDRFallbackDelay = .seconds(3) }) { api, clock, pool in
                 clock.advance(by: .seconds(3))

@@ -141,6 +141,30 @@ struct RacingTransport: HTTPTransport {
     func stream(_ request: ClientRequest) async throws -> StreamingClientResponse { try await inner.stream(request) }
 }
 
+/// A transport that plays node IPAM racing a node's registration: before forwarding the
+/// creation of a node's Lease, it gives the node a podCIDR and waits until `seen` reports that
+/// the pool's informer has the change, which the pool then must not miss.
+struct IPAMRacingTransport: HTTPTransport {
+    let inner: InProcessTransport
+    let admin: APIClient
+    let cidr: String
+    let seen: @Sendable () -> Bool
+
+    func send(_ request: ClientRequest) async throws -> ClientResponse {
+        if request.method == "POST", request.path.hasSuffix("/leases") {
+            let node = String(decoding: request.body, as: UTF8.self).contains("hollow-0") ? "hollow-0" : ""
+            if !node.isEmpty {
+                _ = try await admin.resource(CoreV1.Node.self)
+                    .patch(node, type: .merge, body: ["spec": ["podCIDR": .string(cidr), "podCIDRs": [.string(cidr)]]])
+                try await eventually("the pool's informer sees the podCIDR") { seen() }
+            }
+        }
+        return try await inner.send(request)
+    }
+
+    func stream(_ request: ClientRequest) async throws -> StreamingClientResponse { try await inner.stream(request) }
+}
+
 /// A value behind a lock, for tests.
 final class Locked<Value: Sendable>: Sendable {
     private let value: Mutex<Value>

@@ -1,6 +1,6 @@
 """Admission and eviction with upstream kubectl and the Python client: priority from a
 PriorityClass, the default tolerations and service account, PodDisruptionBudgets deciding
-evictions, and a ResourceQuota refusing a pod it has no room for."""
+evictions of pods that run on hollow nodes, and a ResourceQuota refusing a pod it has no room for."""
 import json
 import time
 
@@ -8,7 +8,7 @@ import pytest
 from kubernetes import client
 from kubernetes.client.rest import ApiException
 
-from conftest import Kubectl, python_client
+from conftest import Kubectl, new_namespace, wait_until
 
 
 def pod_manifest(name, namespace, extra_spec=""):
@@ -59,13 +59,10 @@ def test_toleration_seconds_follow_the_server_flags(private_server):
     assert seconds == {"node.kubernetes.io/not-ready": 60, "node.kubernetes.io/unreachable": 90}
 
 
-def make_running_pod(core, namespace, name):
-    core.create_namespaced_pod(namespace, client.V1Pod(
-        metadata=client.V1ObjectMeta(name=name, labels={"app": "web"}),
-        spec=client.V1PodSpec(containers=[client.V1Container(name="app", image="busybox")])))
-    # A patch, not read-then-replace: the scheduler writes this pod's status too (PodScheduled).
-    core.patch_namespaced_pod_status(name, namespace, {"status": {
-        "phase": "Running", "conditions": [{"type": "Ready", "status": "True"}]}})
+def make_running_pod(kubectl, namespace, name):
+    """A pod that a hollow node runs, Running and Ready."""
+    kubectl("apply", "-f", "-", input=pod_manifest(name, namespace))
+    kubectl("wait", "--for=condition=Ready", f"pod/{name}", "-n", namespace, "--timeout=30s")
 
 
 def evict(core, namespace, name):
@@ -85,10 +82,14 @@ def wait_for_budget(policy, namespace, name, **expected):
     raise AssertionError(f"budget status never reached {expected}: {status}")
 
 
-def test_eviction_is_refused_while_the_budget_allows_no_disruption(api, namespace):
+def test_eviction_is_refused_while_the_budget_allows_no_disruption(cluster, request):
+    # On the cluster with hollow nodes: a budget counts pods that run and are ready.
+    kubectl = cluster.kubectl
+    namespace = new_namespace(kubectl, request)
+    api = cluster.api()
     core = client.CoreV1Api(api)
     policy = client.PolicyV1Api(api)
-    make_running_pod(core, namespace, "web-1")
+    make_running_pod(kubectl, namespace, "web-1")
     policy.create_namespaced_pod_disruption_budget(namespace, client.V1PodDisruptionBudget(
         metadata=client.V1ObjectMeta(name="web"),
         spec=client.V1PodDisruptionBudgetSpec(min_available=1, selector=client.V1LabelSelector(match_labels={"app": "web"}))))
@@ -103,12 +104,15 @@ def test_eviction_is_refused_while_the_budget_allows_no_disruption(api, namespac
     assert body["message"] == "Cannot evict pod as it would violate the pod's disruption budget."
     assert body["details"]["causes"] == [{"reason": "DisruptionBudget",
                                           "message": "The disruption budget web needs 1 healthy pods and has 1 currently"}]
-    assert core.read_namespaced_pod("web-1", namespace).metadata.name == "web-1"
+    pod = core.read_namespaced_pod("web-1", namespace)
+    assert pod.metadata.deletion_timestamp is None and pod.status.phase == "Running"
 
-    # A lower budget lets the eviction through.
+    # A lower budget lets the eviction through: a graceful deletion, which the pod's kubelet
+    # finishes by stopping it.
     policy.patch_namespaced_pod_disruption_budget("web", namespace, {"spec": {"minAvailable": 0}})
     wait_for_budget(policy, namespace, "web", desired_healthy=0, disruptions_allowed=1)
     evict(core, namespace, "web-1")
+    kubectl("wait", "--for=delete", "pod/web-1", "-n", namespace, "--timeout=30s")
     with pytest.raises(ApiException) as gone:
         core.read_namespaced_pod("web-1", namespace)
     assert gone.value.status == 404
@@ -118,10 +122,12 @@ def test_eviction_is_refused_while_the_budget_allows_no_disruption(api, namespac
 def test_a_full_quota_refuses_the_next_pod(kubectl, api, namespace):
     kubectl("create", "quota", "pods", "-n", namespace, "--hard=pods=1")
     core = client.CoreV1Api(api)
-    quota = core.read_namespaced_resource_quota("pods", namespace)
-    # The quota controller that fills status comes later; admission reads what status says.
-    quota.status = client.V1ResourceQuotaStatus(hard={"pods": "1"}, used={"pods": "0"})
-    core.replace_namespaced_resource_quota_status("pods", namespace, quota)
+    # The quota controller fills the status that admission reads (upstream admits nothing
+    # against a quota whose status has not been calculated yet).
+    def calculated():
+        status = core.read_namespaced_resource_quota("pods", namespace).status
+        return status and status.hard == {"pods": "1"} and status.used == {"pods": "0"}
+    wait_until("the quota's status calculated", calculated)
 
     kubectl("run", "first", "-n", namespace, "--image=busybox", "--restart=Never")
     assert core.read_namespaced_resource_quota("pods", namespace).status.used == {"pods": "1"}

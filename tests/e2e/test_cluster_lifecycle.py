@@ -1,15 +1,20 @@
 """Cluster housekeeping with upstream kubectl and the Python client: cascading deletion by the
 garbage collector (background and orphan), namespace deletion, the default ServiceAccount and
-root CA in every namespace, Endpoints and EndpointSlices following pod readiness, and a node
-whose Lease stops being renewed turning Unknown, tainted, its pods evicted."""
+root CA in every namespace, Endpoints and EndpointSlices following pod readiness, a node whose
+Lease stops being renewed turning Unknown, tainted, its pods evicted, and a hollow node that dies
+having its Deployment's pods replaced on the other nodes.
+
+The Endpoints and Lease tests keep hand-made Nodes and pod statuses on purpose: they are about
+what the control plane does with exactly the readiness and heartbeats the test reports."""
 import datetime
 import time
+from collections import Counter
 from pathlib import Path
 
 from kubernetes import client
 from kubernetes.client.rest import ApiException
 
-from conftest import Kubectl, python_client
+from conftest import Kubectl, is_ready, python_client, wait_until
 
 
 def eventually(check, timeout=20.0, interval=0.1, message="condition never held"):
@@ -266,3 +271,84 @@ spec:
     conditions = {c.type: c for c in pod.status.conditions}
     assert conditions["Ready"].status == "False"
     assert conditions["DisruptionTarget"].reason == "DeletionByTaintManager"
+
+
+def parse_time(text):
+    return datetime.datetime.fromisoformat(text.replace("Z", "+00:00"))
+
+
+def test_a_dead_node_has_its_pods_replaced_on_other_nodes_after_the_toleration(private_server, hollow_nodes):
+    """Upstream's sequence when a kubelet dies: after the node monitor grace period its node turns
+    Unknown (kubectl: NotReady) and is tainted unreachable; its pods are marked not ready, and
+    deleted by the taint eviction controller once their tolerationSeconds (the server's default,
+    shortened here) run out; the ReplicaSet replaces them on the nodes that are left. The
+    deleted pods stay Terminating, as nobody confirms their containers stopped, until the admin
+    declares the node out of service and the pod garbage collector force-deletes them."""
+    toleration = 3
+    server = private_server("--node-monitor-grace-period", "6s", "--node-monitor-period", "500ms",
+                            "--default-not-ready-toleration-seconds", str(toleration),
+                            "--default-unreachable-toleration-seconds", str(toleration))
+    kubectl = Kubectl(server)
+    core = client.CoreV1Api(python_client(server))
+    # Leases renewed every second, well within the 6 s grace period (a busy machine may delay some).
+    nodes = hollow_nodes(server, "worker-", 3, "--node-lease-duration-seconds", "4")
+    nodes.wait_ready()
+
+    kubectl("create", "deployment", "web", "--image=busybox", "--replicas=6")
+    kubectl("rollout", "status", "deploy/web", "--timeout=60s")
+    pods = kubectl.json("get", "pods", "-l", "app=web")["items"]
+    victim, _ = Counter(p["spec"]["nodeName"] for p in pods).most_common(1)[0]
+    stranded = sorted(p["metadata"]["name"] for p in pods if p["spec"]["nodeName"] == victim)
+    survivors = sorted(set(nodes.names) - {victim})
+    for pod in pods:
+        tolerations = {t["key"]: t for t in pod["spec"]["tolerations"]}
+        assert tolerations["node.kubernetes.io/unreachable"]["tolerationSeconds"] == toleration
+
+    nodes.stop_nodes(victim)
+
+    def ready_condition():
+        return next(c for c in kubectl.json("get", "node", victim)["status"]["conditions"] if c["type"] == "Ready")
+
+    ready = wait_until("the dead node Unknown", lambda: (c := ready_condition())["status"] == "Unknown" and c, timeout=30)
+    assert (ready["reason"], ready["message"]) == ("NodeStatusUnknown", "Kubelet stopped posting node status.")
+    rows = {line.split()[0]: line.split()[1] for line in kubectl("get", "nodes", "--no-headers").splitlines()}
+    assert rows == {victim: "NotReady", **{name: "Ready" for name in survivors}}
+
+    def taints():
+        return {(t["key"], t["effect"]): t for t in kubectl.json("get", "node", victim)["spec"].get("taints") or []}
+    wait_until("the dead node tainted unreachable", lambda: {("node.kubernetes.io/unreachable", "NoExecute"),
+                                                              ("node.kubernetes.io/unreachable", "NoSchedule")} <= set(taints()))
+    tainted_at = parse_time(taints()[("node.kubernetes.io/unreachable", "NoExecute")]["timeAdded"])
+
+    # Its pods are deleted once the toleration runs out (gracefully: they stay, Terminating).
+    def evicted():
+        current = {p.metadata.name: p for p in core.list_namespaced_pod("default", label_selector="app=web").items}
+        return all(current[name].metadata.deletion_timestamp for name in stranded) and current
+    current = wait_until("the dead node's pods evicted", evicted, timeout=30)
+    for name in stranded:
+        pod = current[name]
+        conditions = {c.type: c for c in pod.status.conditions}
+        assert conditions["Ready"].status == "False", "the node lifecycle controller marks them not ready"
+        disruption = conditions["DisruptionTarget"]
+        assert (disruption.status, disruption.reason) == ("True", "DeletionByTaintManager")
+        waited = (disruption.last_transition_time - tainted_at).total_seconds()
+        assert waited >= toleration - 1, f"{name} evicted {waited} s after the taint (whole-second times)"
+    events = core.list_namespaced_event("default", field_selector="reason=TaintManagerEviction").items
+    assert sorted(e.involved_object.name for e in events) == stranded
+    assert {e.message for e in events} == {f"Marking for deletion Pod default/{name}" for name in stranded}
+
+    # The Deployment is whole again, on the nodes that are left.
+    kubectl("rollout", "status", "deploy/web", "--timeout=60s")
+    status = kubectl.json("get", "deploy", "web")["status"]
+    assert (status["replicas"], status["readyReplicas"], status["availableReplicas"]) == (6, 6, 6)
+    pods = kubectl.json("get", "pods", "-l", "app=web")["items"]
+    live = [p for p in pods if not p["metadata"].get("deletionTimestamp")]
+    assert len(live) == 6
+    assert all(p["spec"]["nodeName"] in survivors and p["status"]["phase"] == "Running" and is_ready(p) for p in live)
+    assert sorted(p["metadata"]["name"] for p in pods if p["metadata"].get("deletionTimestamp")) == stranded
+
+    # Declared out of service, the dead node's terminating pods are force-deleted by pod GC.
+    kubectl("taint", "node", victim, "node.kubernetes.io/out-of-service=nodeshutdown:NoExecute")
+    wait_until("the terminating pods garbage collected", lambda: not {p["metadata"]["name"] for p in
+               kubectl.json("get", "pods", "-l", "app=web")["items"]} & set(stranded), timeout=60)
+    assert len(kubectl.json("get", "pods", "-l", "app=web")["items"]) == 6

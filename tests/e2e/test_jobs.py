@@ -1,116 +1,22 @@
-"""Jobs, CronJobs and TTL-after-finished through upstream kubectl and the Python client.
-There are no nodes yet: a simulated kubelet (a thread that watches the namespace's pods)
-binds each new pod to a fake Node, marks it Running and, shortly after, Succeeded or Failed
-through the status subresource, as a kubelet would."""
+"""Jobs, CronJobs and TTL-after-finished through upstream kubectl and the Python client. The
+pods run on hollow nodes (`skiff hollow-nodes`), which finish containers whose command is a
+plain completion (`sh -c "sleep 1; exit 0"`) with its exit code, as a kubelet would."""
 import datetime
-import threading
-import time
+import json
 
-from kubernetes import client, watch
+import pytest
+from kubernetes import client
 
-from conftest import Kubectl, python_client, wait_until
-
-NODE = "e2e-batch-node"
+from conftest import Kubectl, PodEvents, python_client, wait_until
 
 
-def ensure_node(kubectl):
-    kubectl("apply", "-f", "-", input=f"apiVersion: v1\nkind: Node\nmetadata:\n  name: {NODE}\n")
+@pytest.fixture(scope="module")
+def server(cluster):
+    """The tests of this module run on the session's cluster of hollow nodes."""
+    return cluster.server
 
 
-class FakeKubelet:
-    """Runs every pod of a namespace for `run_seconds`, then ends it with `exit_code(pod)`.
-    Records the most pods it saw active (not finished, not being deleted) at once."""
-
-    def __init__(self, api, namespace, exit_code=lambda pod: 0, run_seconds=0.3):
-        self.core = client.CoreV1Api(api)
-        self.namespace = namespace
-        self.exit_code = exit_code
-        self.run_seconds = run_seconds
-        self.active = {}
-        self.max_active = 0
-        self.started = {}
-        self.stop = threading.Event()
-        self.lock = threading.Lock()
-        self.threads = [threading.Thread(target=self.watch_pods, daemon=True),
-                        threading.Thread(target=self.finish_pods, daemon=True)]
-
-    def __enter__(self):
-        for thread in self.threads:
-            thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self.stop.set()
-        for thread in self.threads:
-            thread.join(timeout=10)
-
-    def watch_pods(self):
-        while not self.stop.is_set():
-            stream = watch.Watch()
-            for event in stream.stream(self.core.list_namespaced_pod, self.namespace, timeout_seconds=2):
-                pod = event["object"]
-                name = pod.metadata.name
-                running = event["type"] != "DELETED" and pod.status.phase not in ("Succeeded", "Failed") \
-                    and pod.metadata.deletion_timestamp is None
-                with self.lock:
-                    if running:
-                        self.active[name] = True
-                    else:
-                        self.active.pop(name, None)
-                    self.max_active = max(self.max_active, len(self.active))
-                if running and not pod.spec.node_name:
-                    self.bind(pod)
-                if self.stop.is_set():
-                    stream.stop()
-                    break
-
-    def bind(self, pod):
-        name = pod.metadata.name
-        body = client.V1Binding(metadata=client.V1ObjectMeta(name=name),
-                                target=client.V1ObjectReference(kind="Node", name=NODE))
-        try:
-            self.core.create_namespaced_pod_binding(name, self.namespace, body, _preload_content=False)
-        except client.ApiException as error:
-            if error.status in (404, 409):
-                return
-            raise
-        now = datetime.datetime.now(datetime.timezone.utc)
-        self.patch_status(name, {"phase": "Running", "startTime": now.isoformat(),
-                                 "conditions": [{"type": "Ready", "status": "True"}],
-                                 "containerStatuses": [self.container(pod, {"running": {"startedAt": now.isoformat()}})]})
-        with self.lock:
-            self.started[name] = (time.monotonic(), pod)
-
-    def finish_pods(self):
-        while not self.stop.is_set():
-            time.sleep(0.05)
-            with self.lock:
-                due = [(name, pod) for name, (at, pod) in self.started.items() if time.monotonic() - at >= self.run_seconds]
-                for name, _ in due:
-                    del self.started[name]
-            for name, pod in due:
-                code = self.exit_code(pod)
-                now = datetime.datetime.now(datetime.timezone.utc).isoformat()
-                terminated = {"terminated": {"exitCode": code, "reason": "Completed" if code == 0 else "Error",
-                                             "startedAt": now, "finishedAt": now}}
-                self.patch_status(name, {"phase": "Succeeded" if code == 0 else "Failed",
-                                         "conditions": [{"type": "Ready", "status": "False"}],
-                                         "containerStatuses": [self.container(pod, terminated)]})
-
-    @staticmethod
-    def container(pod, state):
-        spec = pod.spec.containers[0]
-        return {"name": spec.name, "image": spec.image, "imageID": "", "ready": False, "restartCount": 0, "state": state}
-
-    def patch_status(self, name, status):
-        try:
-            self.core.patch_namespaced_pod_status(name, self.namespace, {"status": status})
-        except client.ApiException as error:
-            if error.status != 404:
-                raise
-
-
-def job_manifest(name, namespace, completions, parallelism, backoff_limit=6, extra=""):
+def job_manifest(name, namespace, completions, parallelism, backoff_limit=6, extra="", script="sleep 1; exit 0"):
     return f"""apiVersion: batch/v1
 kind: Job
 metadata:
@@ -126,17 +32,18 @@ spec:
       containers:
       - name: work
         image: busybox
-        command: ["sh", "-c", "exit 0"]
+        command: ["sh", "-c", "{script}"]
 """
 
 
-def test_job_with_five_completions_two_at_a_time_completes(kubectl, namespace, api):
-    ensure_node(kubectl)
-    with FakeKubelet(api, namespace) as kubelet:
+def test_job_with_five_completions_two_at_a_time_completes(server, kubectl, namespace):
+    # Each pod runs for a second: two at a time, never more.
+    with PodEvents(server, namespace) as recorded:
         kubectl("apply", "-f", "-", input=job_manifest("five", namespace, completions=5, parallelism=2))
         kubectl("wait", "--for=condition=complete", "job/five", "-n", namespace, "--timeout=60s", timeout=90)
-        assert kubelet.max_active <= 2
-        assert kubelet.max_active == 2
+        recorded.wait_for("five pods succeeded in the pod events", lambda events: len(
+            {pod["metadata"]["name"] for _, pod in events if pod["status"].get("phase") == "Succeeded"}) == 5)
+    assert recorded.most_active_at_once() == 2
     job = kubectl.json("get", "job", "five", "-n", namespace)
     status = job["status"]
     assert status["succeeded"] == 5
@@ -153,6 +60,9 @@ def test_job_with_five_completions_two_at_a_time_completes(kubectl, namespace, a
     assert len(pods) == 5
     for pod in pods:
         assert pod["status"]["phase"] == "Succeeded"
+        assert pod["spec"]["nodeName"].startswith("hollow-")
+        terminated = pod["status"]["containerStatuses"][0]["state"]["terminated"]
+        assert terminated["exitCode"] == 0 and terminated["reason"] == "Completed"
         assert pod["metadata"]["labels"]["batch.kubernetes.io/controller-uid"] == uid
         assert pod["metadata"]["labels"]["batch.kubernetes.io/job-name"] == "five"
         assert pod["metadata"]["labels"]["controller-uid"] == uid
@@ -167,11 +77,10 @@ def test_job_with_five_completions_two_at_a_time_completes(kubectl, namespace, a
     assert "SuccessfulCreate" in events and "Completed" in events
 
 
-def test_failing_job_fails_with_backoff_limit_exceeded(kubectl, namespace, api):
-    ensure_node(kubectl)
-    with FakeKubelet(api, namespace, exit_code=lambda pod: 1):
-        kubectl("apply", "-f", "-", input=job_manifest("doomed", namespace, completions=2, parallelism=2, backoff_limit=1))
-        kubectl("wait", "--for=condition=failed", "job/doomed", "-n", namespace, "--timeout=60s", timeout=90)
+def test_failing_job_fails_with_backoff_limit_exceeded(kubectl, namespace):
+    kubectl("apply", "-f", "-", input=job_manifest("doomed", namespace, completions=2, parallelism=2, backoff_limit=1,
+                                                   script="exit 1"))
+    kubectl("wait", "--for=condition=failed", "job/doomed", "-n", namespace, "--timeout=60s", timeout=90)
     status = kubectl.json("get", "job", "doomed", "-n", namespace)["status"]
     failed = [c for c in status["conditions"] if c["type"] == "Failed"][0]
     assert failed["reason"] == "BackoffLimitExceeded"
@@ -180,14 +89,17 @@ def test_failing_job_fails_with_backoff_limit_exceeded(kubectl, namespace, api):
     assert "completionTime" not in status
     row = kubectl("get", "jobs", "doomed", "-n", namespace).splitlines()[1].split()
     assert row[:3] == ["doomed", "Failed", "0/2"]
+    pods = kubectl.json("get", "pods", "-n", namespace, "-l", "job-name=doomed")["items"]
+    assert len(pods) == 2
+    for pod in pods:
+        assert pod["status"]["phase"] == "Failed"
+        assert pod["status"]["containerStatuses"][0]["state"]["terminated"]["exitCode"] == 1
 
 
-def test_indexed_job_completes_every_index(kubectl, namespace, api):
-    ensure_node(kubectl)
-    with FakeKubelet(api, namespace):
-        kubectl("apply", "-f", "-", input=job_manifest("indexed", namespace, completions=3, parallelism=3,
-                                                       extra="  completionMode: Indexed\n"))
-        kubectl("wait", "--for=condition=complete", "job/indexed", "-n", namespace, "--timeout=60s", timeout=90)
+def test_indexed_job_completes_every_index(kubectl, namespace):
+    kubectl("apply", "-f", "-", input=job_manifest("indexed", namespace, completions=3, parallelism=3,
+                                                   extra="  completionMode: Indexed\n", script="exit 0"))
+    kubectl("wait", "--for=condition=complete", "job/indexed", "-n", namespace, "--timeout=60s", timeout=90)
     assert kubectl.json("get", "job", "indexed", "-n", namespace)["status"]["completedIndexes"] == "0-2"
     pods = kubectl.json("get", "pods", "-n", namespace, "-l", "job-name=indexed")["items"]
     indexes = sorted(int(p["metadata"]["annotations"]["batch.kubernetes.io/job-completion-index"]) for p in pods)
@@ -197,30 +109,32 @@ def test_indexed_job_completes_every_index(kubectl, namespace, api):
         assert pod["spec"]["hostname"] == f"indexed-{index}"
 
 
-def test_finished_job_is_deleted_after_its_ttl(kubectl, namespace, api):
-    ensure_node(kubectl)
-    with FakeKubelet(api, namespace):
+def test_finished_job_is_deleted_after_its_ttl(server, kubectl, namespace):
+    with PodEvents(server, namespace) as recorded:
         kubectl("apply", "-f", "-", input=job_manifest("brief", namespace, completions=1, parallelism=1,
-                                                       extra="  ttlSecondsAfterFinished: 1\n"))
-        wait_until("the job to be deleted", lambda: kubectl.run("get", "job", "brief", "-n", namespace, check=False).returncode != 0)
+                                                       extra="  ttlSecondsAfterFinished: 1\n", script="true"))
+        wait_until("the job to be deleted",
+                   lambda: kubectl.run("get", "job", "brief", "-n", namespace, check=False).returncode != 0)
+        # Its pod, which had succeeded, goes with it (background cascade by the garbage collector).
+        wait_until("the job's pod deleted", lambda: kubectl.json("get", "pods", "-n", namespace)["items"] == [])
+        events = recorded.wait_for("the pod's deletion in the pod events", lambda events: events[-1][0] == "DELETED")
+    assert "Succeeded" in [pod["status"].get("phase") for _, pod in events]
 
 
-def test_cronjob_creates_jobs_every_minute_and_keeps_its_history_limits(private_server):
-    # The controllers' clock runs 60 times faster: a scheduled minute passes every second.
-    server = private_server("--controller-time-scale", "60")
+def test_cronjob_creates_jobs_every_minute_and_keeps_its_history_limits(private_server, hollow_nodes):
+    # The controllers' clock runs 60 times faster: a scheduled minute passes every second. The
+    # node monitor's grace period is measured on that clock too: an hour of it is a real
+    # minute, longer than the 10 s between the hollow node's Lease renewals.
+    server = private_server("--controller-time-scale", "60", "--node-monitor-grace-period", "3600s")
+    hollow_nodes(server, "batch-", 1).wait_ready()
     kubectl = Kubectl(server)
-    api = python_client(server)
-    ensure_node(kubectl)
     namespace = "default"
-    batch = client.BatchV1Api(api)
+    batch = client.BatchV1Api(python_client(server))
 
     def minute(job_name):
         return int(job_name.rsplit("-", 1)[1])
 
-    # Jobs of every third minute fail; the others succeed.
-    with FakeKubelet(api, namespace, exit_code=lambda pod: 1 if minute(pod.metadata.labels["job-name"]) % 3 == 0 else 0,
-                     run_seconds=0.1):
-        kubectl("apply", "-f", "-", input="""apiVersion: batch/v1
+    kubectl("apply", "-f", "-", input="""apiVersion: batch/v1
 kind: CronJob
 metadata:
   name: every-minute
@@ -239,36 +153,47 @@ spec:
             image: busybox
             command: ["sh", "-c", "exit 0"]
 """)
-        seen = set()
+    seen = set()
+    finished_seen = {"Complete": set(), "Failed": set()}
 
-        def enough_jobs():
-            for job in batch.list_namespaced_job(namespace).items:
-                seen.add(job.metadata.name)
-                scheduled = job.metadata.annotations["batch.kubernetes.io/cronjob-scheduled-timestamp"]
-                at = datetime.datetime.fromisoformat(scheduled.replace("Z", "+00:00"))
-                assert int(at.timestamp()) // 60 == minute(job.metadata.name)
-            return len(seen) >= 8
+    def finished_now():
+        """Job names by finished condition, remembering every job ever seen."""
+        finished = {"Complete": [], "Failed": []}
+        for job in batch.list_namespaced_job(namespace).items:
+            seen.add(job.metadata.name)
+            scheduled = job.metadata.annotations["batch.kubernetes.io/cronjob-scheduled-timestamp"]
+            at = datetime.datetime.fromisoformat(scheduled.replace("Z", "+00:00"))
+            assert int(at.timestamp()) // 60 == minute(job.metadata.name)
+            for condition in job.status.conditions or []:
+                if condition.type in finished and condition.status == "True":
+                    finished[condition.type].append(job.metadata.name)
+                    finished_seen[condition.type].add(job.metadata.name)
+        return finished
 
-        wait_until("eight jobs", enough_jobs, timeout=60)
+    def kept(complete, failed):
+        return lambda: (lambda f: len(f["Complete"]) == complete and len(f["Failed"]) == failed and f)(finished_now())
 
-        def within_limits():
-            jobs = batch.list_namespaced_job(namespace).items
-            finished = {"Complete": [], "Failed": []}
-            for job in jobs:
-                for condition in job.status.conditions or []:
-                    if condition.type in finished and condition.status == "True":
-                        finished[condition.type].append(job.metadata.name)
-            return len(finished["Complete"]) <= 2 and len(finished["Failed"]) <= 1 and finished["Complete"] and finished["Failed"]
+    # Jobs that succeed: more than two finish, two are kept.
+    wait_until("four succeeded jobs", lambda: finished_now() and len(finished_seen["Complete"]) >= 4, timeout=60)
+    wait_until("two succeeded jobs kept", kept(2, 0), timeout=30)
 
-        wait_until("history within limits", within_limits, timeout=30)
-        kubectl("patch", "cronjob", "every-minute", "--type=merge", "-p", '{"spec":{"suspend":true}}')
-        wait_until("active jobs to finish", lambda: not batch.read_namespaced_cron_job("every-minute", namespace).status.active)
+    # Then jobs that fail: more than one fails, one is kept, the two succeeded ones stay.
+    kubectl("patch", "cronjob", "every-minute", "--type=json", "-p", json.dumps([{
+        "op": "replace", "path": "/spec/jobTemplate/spec/template/spec/containers/0/command", "value": ["sh", "-c", "exit 1"]}]))
+    wait_until("three failed jobs", lambda: finished_now() and len(finished_seen["Failed"]) >= 3, timeout=60)
+    kubectl("patch", "cronjob", "every-minute", "--type=merge", "-p", '{"spec":{"suspend":true}}')
+    wait_until("active jobs to finish", lambda: not batch.read_namespaced_cron_job("every-minute", namespace).status.active)
+    finished = wait_until("history within limits after the last syncs", kept(2, 1), timeout=30)
+    assert set(finished["Failed"]) <= finished_seen["Failed"] and set(finished["Complete"]) <= finished_seen["Complete"]
 
     minutes = sorted(minute(name) for name in seen)
     # One Job per scheduled minute, minutes in a row (a slow sync may skip one, never repeat one).
     assert len(minutes) == len(set(minutes))
     assert minutes[-1] - minutes[0] <= len(minutes) + 2
-    wait_until("history within limits after the last syncs", within_limits, timeout=30)
+    # The pods of the deleted Jobs went with them.
+    wait_until("only the kept jobs' pods", lambda: sorted(p["metadata"]["labels"]["job-name"] for p in
+                                                          kubectl.json("get", "pods", "-n", namespace)["items"])
+               == sorted(finished["Complete"] + finished["Failed"]))
     cron = batch.read_namespaced_cron_job("every-minute", namespace)
     assert cron.status.last_schedule_time is not None
     assert cron.status.last_successful_time is not None

@@ -65,6 +65,12 @@ extension HollowNodePool {
             node = try await nodes.updateStatus(node)
         }
         let lease = try await createOrRenewLease(for: node, now: now)
+        // Node IPAM may have set the podCIDR meanwhile; `observe` ignored that event because the
+        // node was not registered yet, so take the informer's copy when it has one.
+        if (node.spec.podCIDR ?? "").isEmpty, let seen = nodeInformer.store.get(name), seen.metadata.uid == node.metadata.uid,
+           !(seen.spec.podCIDR ?? "").isEmpty {
+            node = seen
+        }
         let pending = state.withLock { state -> Set<String> in
             if !state.nodes[name]!.registered { state.registeredCount += 1 }
             state.nodes[name]!.registered = true
