@@ -55,3 +55,61 @@ def test_unschedulable_pod_waits_for_a_fitting_node(private_server, hollow_nodes
     time.sleep(2)
     other = core.read_namespaced_pod("other", "default")
     assert other.spec.node_name is None and other.status.phase == "Pending"
+
+
+def test_pods_go_where_their_bound_volumes_are_reachable(private_server, hollow_nodes):
+    server = private_server()
+    kubectl = Kubectl(server)
+    core = client.CoreV1Api(python_client(server))
+    hollow_nodes(server, "zone-", 2).wait_ready()
+
+    # A local volume on zone-1 only, bound to a claim (as a volume binder would leave them).
+    kubectl("apply", "-f", "-", input="""
+apiVersion: v1
+kind: PersistentVolume
+metadata: {name: local-data}
+spec:
+  capacity: {storage: 1Gi}
+  accessModes: [ReadWriteOnce]
+  hostPath: {path: /tmp/local-data}
+  claimRef: {namespace: default, name: data}
+  nodeAffinity:
+    required:
+      nodeSelectorTerms:
+      - matchExpressions:
+        - {key: kubernetes.io/hostname, operator: In, values: [zone-1]}
+---
+apiVersion: v1
+kind: PersistentVolumeClaim
+metadata: {name: data}
+spec:
+  accessModes: [ReadWriteOnce]
+  resources: {requests: {storage: 1Gi}}
+  volumeName: local-data
+""")
+    for name in ("a", "b", "c"):
+        core.create_namespaced_pod("default", {"metadata": {"name": f"uses-data-{name}"}, "spec": {
+            "containers": [{"name": "c", "image": "busybox"}],
+            "volumes": [{"name": "data", "persistentVolumeClaim": {"claimName": "data"}}]}})
+    for name in ("a", "b", "c"):
+        wait_until(f"uses-data-{name} bound",
+                   lambda: core.read_namespaced_pod(f"uses-data-{name}", "default").spec.node_name)
+        assert core.read_namespaced_pod(f"uses-data-{name}", "default").spec.node_name == "zone-1"
+
+    # A claim that does not exist keeps the pod pending until it is created.
+    core.create_namespaced_pod("default", {"metadata": {"name": "waits"}, "spec": {
+        "containers": [{"name": "c", "image": "busybox"}],
+        "volumes": [{"name": "data", "persistentVolumeClaim": {"claimName": "later"}}]}})
+    event = wait_until("a FailedScheduling event", lambda: next((e for e in core.list_namespaced_event("default").items
+                                   if e.reason == "FailedScheduling" and e.involved_object.name == "waits"), None))
+    assert 'persistentvolumeclaim "later" not found' in event.message
+    assert core.read_namespaced_pod("waits", "default").spec.node_name is None
+    kubectl("apply", "-f", "-", input="""
+apiVersion: v1
+kind: PersistentVolumeClaim
+metadata: {name: later}
+spec:
+  accessModes: [ReadWriteOnce]
+  resources: {requests: {storage: 1Gi}}
+""")
+    wait_until("waits bound once its claim exists", lambda: core.read_namespaced_pod("waits", "default").spec.node_name)

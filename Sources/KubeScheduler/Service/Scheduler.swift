@@ -36,12 +36,13 @@ public final class Scheduler: Sendable {
         self.events = events
         self.clock = clock
         self.logger = logger
-        framework = try Framework(profile: profile)
+        framework = try Framework(profile: profile, handle: .informed(by: informers))
         queue = SchedulingQueue(framework: framework)
         pods = informers.informer(CoreV1.Pod.self)
         nodes = informers.informer(CoreV1.Node.self)
         changes = AsyncStream.makeStream(of: Change.self)
         registerHandlers()
+        registerVolumeHandlers(informers)
     }
 
     var schedulerName: String { framework.profile.schedulerName }
@@ -98,6 +99,19 @@ public final class Scheduler: Sendable {
                     continuation.yield(.podDeleted(pod))
                 }
             }))
+    }
+
+    /// A claim or volume that appears or changes may make a pod waiting on it schedulable.
+    private func registerVolumeHandlers(_ informers: SharedInformerFactory) {
+        let continuation = changes.continuation
+        func handler<Object: KubeObject>(_ resource: ClusterEvent.Resource, _ type: Object.Type) -> InformerEventHandler<Object> {
+            InformerEventHandler(
+                onAdd: { _ in continuation.yield(.clusterEvent(ClusterEvent(resource, .add))) },
+                onUpdate: { _, _ in continuation.yield(.clusterEvent(ClusterEvent(resource, .updateOther))) },
+                onDelete: { _ in continuation.yield(.clusterEvent(ClusterEvent(resource, .delete))) })
+        }
+        informers.informer(CoreV1.PersistentVolumeClaim.self).addEventHandler(handler(.persistentVolumeClaim, CoreV1.PersistentVolumeClaim.self))
+        informers.informer(CoreV1.PersistentVolume.self).addEventHandler(handler(.persistentVolume, CoreV1.PersistentVolume.self))
     }
 
     /// Schedules until the task is cancelled. The informers must be running (the factory's `run()`).
