@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # API benchmark: raw Store creates (the ceiling), then HTTP creates, gets and lists with
 # concurrent clients (wrk), watch fan-out to 100 watchers, and the server's idle RSS.
-# Usage: bench/api/run.sh   (env: CLIENTS=16 DURATION=10)
+# Usage: bench/api/run.sh   (env: CLIENTS=16 DURATION=10; SERVER_ARGS: extra `skiff server` flags)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 clients="${CLIENTS:-16}"
@@ -26,7 +26,7 @@ port=$((20000 + RANDOM % 20000))
 token="bench-$RANDOM$RANDOM"
 echo "$token,bench,1000,\"system:masters\"" > "$work/tokens.csv"
 .build/release/skiff server --data-dir "$work/server" --https-port "$port" --bind-address 127.0.0.1 \
-  --disable-agent --token-auth-file "$work/tokens.csv" --log-level warning >"$work/server.log" 2>&1 &
+  --disable-agent --token-auth-file "$work/tokens.csv" --log-level warning ${SERVER_ARGS:-} >"$work/server.log" 2>&1 &
 server_pid=$!
 for _ in $(seq 1 100); do curl -sfk "https://127.0.0.1:$port/readyz" >/dev/null && break; sleep 0.2; done
 sleep 2
