@@ -43,6 +43,17 @@ def wait_until(what, predicate, timeout=30, interval=0.1):
     raise AssertionError(f"timed out waiting for {what} (last: {value!r})")
 
 
+def stop_process(process, sig=signal.SIGTERM, timeout=15):
+    """Sends `sig` and waits for the exit; kills the process if it does not end in time."""
+    if process.poll() is None:
+        process.send_signal(sig)
+        try:
+            process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -88,13 +99,8 @@ class SkiffServer:
         raise RuntimeError("skiff server did not become ready: " + self.tail())
 
     def stop(self, sig=signal.SIGTERM):
-        if self.process and self.process.poll() is None:
-            self.process.send_signal(sig)
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        if self.process:
+            stop_process(self.process, sig)
         self.process = None
 
     def kill(self):
@@ -262,13 +268,7 @@ class HollowNodes:
 
     def stop(self, sig=signal.SIGTERM):
         """Ends the process (every heartbeat stops); the Nodes stay registered."""
-        if self.process.poll() is None:
-            self.process.send_signal(sig)
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        stop_process(self.process, sig)
         self.log.close()
 
     def tail(self) -> str:
