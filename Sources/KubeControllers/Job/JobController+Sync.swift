@@ -35,9 +35,12 @@ extension JobController {
             expectations.remove(key)
             finalizerExpectations.remove(key)
             backoffs.remove(key)
+            writtenStatuses.forget(key)
             return
         }
         if cached.isManagedExternally { return }
+        // Counting from a Job older than our own last status write would undercount.
+        if writtenStatuses.isStale(key, cached) { return }
         if cached.isFinished {
             backoffs.remove(key)
             return
@@ -457,7 +460,9 @@ extension JobController {
     }
 
     func writeStatus(_ job: BatchV1.Job) async throws -> BatchV1.Job {
-        try await client.resource(BatchV1.Job.self, namespace: job.metadata.namespace).updateStatus(job)
+        let written = try await client.resource(BatchV1.Job.self, namespace: job.metadata.namespace).updateStatus(job)
+        writtenStatuses.record(ObjectKey.of(written), written)
+        return written
     }
 
     /// Removes the tracking finalizer of each pod; returns the UIDs released (a pod already

@@ -23,6 +23,7 @@ public final class JobController: Controller {
     let expectations: Expectations
     let finalizerExpectations = FinalizerExpectations()
     let backoffs = PodBackoffStore()
+    let writtenStatuses = WrittenVersions()
     /// How long pod events and status changes wait so that bursts make one sync (upstream's
     /// syncJobBatchPeriod).
     let batchPeriod: Duration
