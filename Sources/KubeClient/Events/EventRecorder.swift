@@ -1,6 +1,7 @@
 import Foundation
 import KubeModel
 import Logging
+import Synchronization
 
 /// core/v1 Event types.
 public enum EventType: String, Sendable {
@@ -9,7 +10,8 @@ public enum EventType: String, Sendable {
 }
 
 /// Records core/v1 Events about objects (client-go's record.EventRecorder). `record` never
-/// blocks: events go into a bounded buffer (dropped, with a log line, when it is full) and
+/// blocks: events go into a bounded buffer (dropped when it is full, logged at the first drop and
+/// every thousandth, so a burst does not flood the log) and
 /// `run()` writes them, folding repeats into one Event with a growing count.
 public final class EventRecorder: Sendable {
     public let component: String
@@ -22,6 +24,7 @@ public final class EventRecorder: Sendable {
     private let retryInterval: Duration
     private let maximumAttempts: Int
     private let buffer: (stream: AsyncStream<CoreV1.Event>, continuation: AsyncStream<CoreV1.Event>.Continuation)
+    private let droppedCount = Atomic<Int>(0)
 
     /// - Parameters:
     ///   - component: who reports ("kube-scheduler", "replicaset-controller"); also the
@@ -71,8 +74,12 @@ public final class EventRecorder: Sendable {
         event.lastTimestamp = now
         event.count = 1
         if case .dropped = buffer.continuation.yield(event) {
-            logger.warning("event buffer full; dropping event",
-                           metadata: ["object": "\(reference.kind ?? "")/\(reference.name ?? "")", "reason": "\(reason)"])
+            let dropped = droppedCount.add(1, ordering: .relaxed).newValue
+            if dropped == 1 || dropped % 1000 == 0 {
+                logger.warning("event buffer full; dropping events", metadata: [
+                    "dropped": "\(dropped)", "object": "\(reference.kind ?? "")/\(reference.name ?? "")", "reason": "\(reason)",
+                ])
+            }
         }
     }
 
