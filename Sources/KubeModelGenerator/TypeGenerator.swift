@@ -122,6 +122,10 @@ struct TypeGenerator {
         out += "        let members = try context.object(json, typeName: \(SwiftSyntax.stringLiteral(typeName)))\n"
         out += "        self.init()\n"
         out += decodeLoop(properties)
+        out += "    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {\n"
+        out += "        try context.enterObject(&reader, typeName: \(SwiftSyntax.stringLiteral(typeName)))\n"
+        out += "        self.init()\n"
+        out += readerDecodeLoop(properties)
         out += "    public func toJSON() -> JSONValue {\n"
         out += "        var members = JSONObject()\n"
         out += "        members.reserveCapacity(\(properties.count))\n"
@@ -174,6 +178,28 @@ struct TypeGenerator {
             }
         }
         out += "            default: context.unknownField(key)\n"
+        out += "            }\n        }\n    }\n\n"
+        return out
+    }
+
+    /// The body of `init(reader:context:)` after the object is entered: the same cases as
+    /// `decodeLoop`, reading each value from the text.
+    func readerDecodeLoop(_ properties: [Property]) -> String {
+        var out = "        while let key = try reader.nextKey() {\n"
+        guard !properties.isEmpty else {
+            return out + "            try context.skipUnknownField(&reader, key: key)\n        }\n    }\n\n"
+        }
+        out += "            switch key {\n"
+        for property in properties {
+            let bare = property.swiftName.replacingOccurrences(of: "`", with: "")
+            out += "            case \(SwiftSyntax.stringLiteral(property.jsonName)): "
+            if property.isOptional {
+                out += "self.\(bare) = try context.decode(&reader, at: key)\n"
+            } else {
+                out += "if try !reader.consumeNull() { self.\(bare) = try context.decode(&reader, at: key) }\n"
+            }
+        }
+        out += "            default: try context.skipUnknownField(&reader, key: key)\n"
         out += "            }\n        }\n    }\n\n"
         return out
     }

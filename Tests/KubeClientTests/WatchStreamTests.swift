@@ -16,7 +16,7 @@ struct WatchStreamTests {
         for chunk in chunks { continuation.yield(Array(chunk.utf8)) }
         continuation.finish()
         var result: [WatchEvent<CoreV1.ConfigMap>] = []
-        for try await event in WatchEventStream(body, decode: { try CoreV1.ConfigMap(json: $0) }) { result.append(event) }
+        for try await event in WatchEventStream(body, decode: { try CoreV1.ConfigMap(reader: &$0, context: JSONDecodingContext()) }) { result.append(event) }
         return result
     }
 

@@ -33,10 +33,33 @@ struct ListSelection<Strategy: ResourceStrategy> {
             selection.needsTypedFields = selector.requirements.contains { !$0.field.hasPrefix("metadata.") }
             selection.fields = selector
         }
+        selection.storedSubset = selection.subsetToMatch()
         return selection
     }
 
     var isEverything: Bool { labels == nil && fields == nil }
+
+    /// The part of a stored object that `matches` reads, when that is not the whole object
+    /// (fields that need the decoded object do).
+    private(set) var storedSubset: JSONSubset?
+
+    private func subsetToMatch() -> JSONSubset? {
+        var paths: [[String]] = []
+        if labels != nil { paths.append(["metadata", "labels"]) }
+        if fields != nil { paths += [["metadata", "name"], ["metadata", "namespace"]] }
+        if needsTypedFields {
+            guard let stored = strategy.storedSelectableFields else { return nil }
+            paths += stored.values.map(\.path)
+        }
+        return JSONSubset(paths: paths)
+    }
+
+    /// Whether the stored object (its JSON text) matches, reading no more of it than needed.
+    func matches(stored bytes: [UInt8], decode: (JSONValue) throws -> Strategy.Object) throws -> Bool {
+        if isEverything { return true }
+        let json = try storedSubset.map { try JSONParser.parse(bytes, keeping: $0) } ?? JSONParser.parse(bytes)
+        return try matches(json, decode: decode)
+    }
 
     func matches(_ json: JSONValue, decode: (JSONValue) throws -> Strategy.Object) throws -> Bool {
         if let labels {

@@ -49,7 +49,7 @@ extension ResourceStorage {
                 revision = batch.revision
                 for (index, kv) in batch.items.enumerated() {
                     lastKey = kv.key
-                    if try selection.isEverything || selection.matches(StoredObject.decode(kv), decode: decodeTyped) {
+                    if try selection.matches(stored: kv.value, decode: decodeTyped) {
                         items.append(kv)
                     }
                     if limit > 0, items.count == limit {

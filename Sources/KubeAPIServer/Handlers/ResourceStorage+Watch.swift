@@ -48,7 +48,7 @@ extension ResourceStorage {
         let decode = self.decodeTyped
         var response = APIResponse(status: .ok, body: .stream { writer in
             var sent: Int64 = watchFrom
-            for kv in initialItems where try selection.matches(try StoredObject.decode(kv), decode: decode) {
+            for kv in initialItems where try selection.matches(stored: kv.value, decode: decode) {
                 try await writer.write(encoder.event("ADDED", kv.value, revision: kv.modRevision))
             }
             if sendInitialEvents == true {
@@ -140,8 +140,8 @@ struct WatchEventEncoder: Sendable {
             matchesNow = event.type == .put
             matchedBefore = event.prevKV != nil
         } else {
-            matchesNow = try event.type == .put && selection.matches(JSONParser.parse(event.kv.value), decode: decode)
-            matchedBefore = try event.prevKV.map { try selection.matches(try JSONParser.parse($0.value), decode: decode) } ?? false
+            matchesNow = try event.type == .put && selection.matches(stored: event.kv.value, decode: decode)
+            matchedBefore = try event.prevKV.map { try selection.matches(stored: $0.value, decode: decode) } ?? false
         }
         switch event.type {
         case .put:
@@ -150,7 +150,7 @@ struct WatchEventEncoder: Sendable {
             return nil
         case .delete:
             let value = event.prevKV?.value ?? event.kv.value
-            if try selection.isEverything || selection.matches(JSONParser.parse(value), decode: decode) {
+            if try selection.matches(stored: value, decode: decode) {
                 return self.event("DELETED", value, revision: event.revision)
             }
             return nil

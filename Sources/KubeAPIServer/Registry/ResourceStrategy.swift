@@ -20,9 +20,13 @@ public protocol ResourceStrategy: Sendable {
     /// Fields beyond metadata.name/namespace that field selectors may use (spec.nodeName…).
     func selectableFields(_ object: Object) -> [String: String]
     /// The same fields of a stored object. Every watcher with a field selector asks for them on
-    /// every event, so kinds watched that way at scale (pods, by every kubelet) read them from
-    /// the JSON; the default decodes the object with `decode`.
+    /// every event, so kinds watched that way at scale (pods, by every kubelet) name where they
+    /// are in the JSON (`storedSelectableFields`); for the others, the object is decoded with
+    /// `decode`.
     func selectableFields(json: JSONValue, decode: (JSONValue) throws -> Object) throws -> [String: String]
+    /// Where each selectable field is in the stored JSON, when all of them can be read there;
+    /// nil (the default) when they need the decoded object.
+    var storedSelectableFields: [String: StoredSelectableField]? { get }
     /// Whether metadata.generation counts spec changes (workloads, pods).
     var tracksGeneration: Bool { get }
     /// Names must be DNS-1123 subdomains for most kinds; some require a DNS-1123 label.
@@ -30,6 +34,26 @@ public protocol ResourceStrategy: Sendable {
     /// Kinds with a status subresource start with empty status unless this is true (Nodes
     /// register with their status; Pods set their own in prepareForCreate).
     var keepsStatusOnCreate: Bool { get }
+}
+
+/// A field-selector field read straight from an object's JSON.
+public struct StoredSelectableField: Sendable {
+    public var path: [String]
+    /// The value when the field is absent ("" for strings, "false" for booleans).
+    public var absent: String
+
+    public init(_ path: [String], absent: String = "") {
+        self.path = path
+        self.absent = absent
+    }
+
+    /// The fields' values in `json`, as text (booleans as "true"/"false").
+    public static func values(_ fields: [String: StoredSelectableField], of json: JSONValue) -> [String: String] {
+        fields.mapValues { field in
+            let value = json[path: field.path]
+            return value?.stringValue ?? value?.boolValue.map { String($0) } ?? field.absent
+        }
+    }
 }
 
 public enum NameValidation: Sendable {
@@ -48,8 +72,10 @@ extension ResourceStrategy {
     public func validateUpdate(_ object: Object, old: Object) -> [FieldError] { [] }
     public func selectableFields(_ object: Object) -> [String: String] { [:] }
     public func selectableFields(json: JSONValue, decode: (JSONValue) throws -> Object) throws -> [String: String] {
-        selectableFields(try decode(json))
+        guard let stored = storedSelectableFields else { return selectableFields(try decode(json)) }
+        return StoredSelectableField.values(stored, of: json)
     }
+    public var storedSelectableFields: [String: StoredSelectableField]? { nil }
     public var tracksGeneration: Bool { false }
     public var nameValidation: NameValidation { .dns1123Subdomain }
     public var keepsStatusOnCreate: Bool { false }

@@ -47,12 +47,13 @@ public struct DynamicResourceClient: Sendable {
 
     /// Streams changes to the collection; see `WatchEventStream`.
     public func watch(_ options: ListOptions = ListOptions()) async throws -> WatchEventStream<JSONValue> {
-        try await watch(options) { $0 }
+        try await watch(options) { try $0.readValue() }
     }
 
-    /// Streams changes with each object decoded by `decode` (e.g. into metadata only).
+    /// Streams changes with each object decoded by `decode` straight from the event's text
+    /// (e.g. into metadata only).
     public func watch<Object: Sendable>(_ options: ListOptions,
-                                        decode: @escaping @Sendable (JSONValue) throws -> Object) async throws -> WatchEventStream<Object> {
+                                        decode: @escaping @Sendable (inout JSONReader) throws -> Object) async throws -> WatchEventStream<Object> {
         let query = options.queryItems + [QueryItem("watch", "true")]
         let response = try await client.stream("GET", resource.path(namespace: namespace), query: query)
         return WatchEventStream(response.body, decode: decode)
@@ -146,6 +147,14 @@ public struct DynamicResourceClient: Sendable {
 
     func decode<T: JSONCodable>(_ type: T.Type, _ json: JSONValue) throws -> T {
         do { return try T(json: json) } catch {
+            throw KubeClientError.decoding("\(T.self) from \(resource): \(error)")
+        }
+    }
+
+    /// Decodes straight from text; a type mismatch is a decoding error, malformed text is
+    /// left to the caller.
+    func decode<T: JSONCodable>(_ type: T.Type, from reader: inout JSONReader) throws -> T {
+        do { return try T(reader: &reader, context: JSONDecodingContext()) } catch let error as JSONDecodeError {
             throw KubeClientError.decoding("\(T.self) from \(resource): \(error)")
         }
     }

@@ -21,7 +21,7 @@ public struct ResourceClient<Object: KubeObject>: Sendable {
     }
 
     public func watch(_ options: ListOptions = ListOptions()) async throws -> WatchEventStream<Object> {
-        try await dynamic.watch(options) { [dynamic] json in try dynamic.decode(Object.self, json) }
+        try await dynamic.watch(options) { [dynamic] reader in try dynamic.decode(Object.self, from: &reader) }
     }
 
     public func create(_ object: Object, options: WriteOptions = WriteOptions()) async throws -> Object {

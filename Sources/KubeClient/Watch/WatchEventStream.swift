@@ -8,9 +8,9 @@ public struct WatchEventStream<Object: Sendable>: AsyncSequence, Sendable {
     public typealias Element = WatchEvent<Object>
 
     private let chunks: AsyncThrowingStream<[UInt8], any Error>
-    private let decode: @Sendable (JSONValue) throws -> Object
+    private let decode: @Sendable (inout JSONReader) throws -> Object
 
-    public init(_ chunks: AsyncThrowingStream<[UInt8], any Error>, decode: @escaping @Sendable (JSONValue) throws -> Object) {
+    public init(_ chunks: AsyncThrowingStream<[UInt8], any Error>, decode: @escaping @Sendable (inout JSONReader) throws -> Object) {
         self.chunks = chunks
         self.decode = decode
     }
@@ -21,7 +21,7 @@ public struct WatchEventStream<Object: Sendable>: AsyncSequence, Sendable {
 
     public struct Iterator: AsyncIteratorProtocol {
         var chunks: AsyncThrowingStream<[UInt8], any Error>.AsyncIterator
-        let decode: @Sendable (JSONValue) throws -> Object
+        let decode: @Sendable (inout JSONReader) throws -> Object
         var splitter = LineSplitter()
         var lines = Deque<[UInt8]>()
         var ended = false

@@ -22,6 +22,21 @@ public struct PartialObject: KubeObject, Equatable {
         metadata.managedFields = nil
     }
 
+    /// Reads only apiVersion, kind and metadata; the rest of the object is skipped unread.
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        self.init()
+        try context.enterObject(&reader, typeName: "PartialObjectMetadata")
+        while let key = try reader.nextKey() {
+            switch key {
+            case "apiVersion": apiVersion = try context.decode(&reader, at: key)
+            case "kind": kind = try context.decode(&reader, at: key)
+            case "metadata": metadata = try context.decode(&reader, at: key) ?? MetaV1.ObjectMeta()
+            default: try reader.skipValue()
+            }
+        }
+        metadata.managedFields = nil
+    }
+
     public func toJSON() -> JSONValue {
         var object = JSONObject()
         object.encode("apiVersion", apiVersion)
@@ -39,6 +54,6 @@ extension ListWatch where Object == PartialObject {
                 let page = try await client.list(options)
                 return ObjectList(items: try page.items.map { try PartialObject(json: $0) }, metadata: page.metadata)
             },
-            watch: { options in try await client.watch(options) { try PartialObject(json: $0) } })
+            watch: { options in try await client.watch(options) { try PartialObject(reader: &$0, context: JSONDecodingContext()) } })
     }
 }

@@ -532,6 +532,22 @@ extension ApiextensionsV1.CustomResourceColumnDefinition: JSONCodable {
         }
     }
 
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "CustomResourceColumnDefinition")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "description": self.description = try context.decode(&reader, at: key)
+            case "format": self.format = try context.decode(&reader, at: key)
+            case "jsonPath": if try !reader.consumeNull() { self.jsonPath = try context.decode(&reader, at: key) }
+            case "name": if try !reader.consumeNull() { self.name = try context.decode(&reader, at: key) }
+            case "priority": self.priority = try context.decode(&reader, at: key)
+            case "type": if try !reader.consumeNull() { self.type = try context.decode(&reader, at: key) }
+            default: try context.skipUnknownField(&reader, key: key)
+            }
+        }
+    }
+
     public func toJSON() -> JSONValue {
         var members = JSONObject()
         members.reserveCapacity(6)
@@ -558,6 +574,18 @@ extension ApiextensionsV1.CustomResourceConversion: JSONCodable {
         }
     }
 
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "CustomResourceConversion")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "strategy": if try !reader.consumeNull() { self.strategy = try context.decode(&reader, at: key) }
+            case "webhook": self.webhook = try context.decode(&reader, at: key)
+            default: try context.skipUnknownField(&reader, key: key)
+            }
+        }
+    }
+
     public func toJSON() -> JSONValue {
         var members = JSONObject()
         members.reserveCapacity(2)
@@ -579,6 +607,21 @@ extension ApiextensionsV1.CustomResourceDefinition: JSONCodable {
             case "spec": if !value.isNull { self.spec = try context.decode(value, at: key) }
             case "status": if !value.isNull { self.status = try context.decode(value, at: key) }
             default: context.unknownField(key)
+            }
+        }
+    }
+
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "CustomResourceDefinition")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "apiVersion": self.apiVersion = try context.decode(&reader, at: key)
+            case "kind": self.kind = try context.decode(&reader, at: key)
+            case "metadata": if try !reader.consumeNull() { self.metadata = try context.decode(&reader, at: key) }
+            case "spec": if try !reader.consumeNull() { self.spec = try context.decode(&reader, at: key) }
+            case "status": if try !reader.consumeNull() { self.status = try context.decode(&reader, at: key) }
+            default: try context.skipUnknownField(&reader, key: key)
             }
         }
     }
@@ -616,6 +659,22 @@ extension ApiextensionsV1.CustomResourceDefinitionCondition: JSONCodable {
         }
     }
 
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "CustomResourceDefinitionCondition")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "lastTransitionTime": self.lastTransitionTime = try context.decode(&reader, at: key)
+            case "message": self.message = try context.decode(&reader, at: key)
+            case "observedGeneration": self.observedGeneration = try context.decode(&reader, at: key)
+            case "reason": self.reason = try context.decode(&reader, at: key)
+            case "type": if try !reader.consumeNull() { self.type = try context.decode(&reader, at: key) }
+            case "status": if try !reader.consumeNull() { self.status = try context.decode(&reader, at: key) }
+            default: try context.skipUnknownField(&reader, key: key)
+            }
+        }
+    }
+
     public func toJSON() -> JSONValue {
         var members = JSONObject()
         members.reserveCapacity(6)
@@ -640,6 +699,20 @@ extension ApiextensionsV1.CustomResourceDefinitionList: JSONCodable {
             case "metadata": if !value.isNull { self.metadata = try context.decode(value, at: key) }
             case "items": if !value.isNull { self.items = try context.decode(value, at: key) }
             default: context.unknownField(key)
+            }
+        }
+    }
+
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "CustomResourceDefinitionList")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "apiVersion": self.apiVersion = try context.decode(&reader, at: key)
+            case "kind": self.kind = try context.decode(&reader, at: key)
+            case "metadata": if try !reader.consumeNull() { self.metadata = try context.decode(&reader, at: key) }
+            case "items": if try !reader.consumeNull() { self.items = try context.decode(&reader, at: key) }
+            default: try context.skipUnknownField(&reader, key: key)
             }
         }
     }
@@ -677,6 +750,22 @@ extension ApiextensionsV1.CustomResourceDefinitionNames: JSONCodable {
         }
     }
 
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "CustomResourceDefinitionNames")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "kind": if try !reader.consumeNull() { self.kind = try context.decode(&reader, at: key) }
+            case "categories": self.categories = try context.decode(&reader, at: key)
+            case "listKind": self.listKind = try context.decode(&reader, at: key)
+            case "plural": if try !reader.consumeNull() { self.plural = try context.decode(&reader, at: key) }
+            case "shortNames": self.shortNames = try context.decode(&reader, at: key)
+            case "singular": self.singular = try context.decode(&reader, at: key)
+            default: try context.skipUnknownField(&reader, key: key)
+            }
+        }
+    }
+
     public func toJSON() -> JSONValue {
         var members = JSONObject()
         members.reserveCapacity(6)
@@ -707,6 +796,22 @@ extension ApiextensionsV1.CustomResourceDefinitionSpec: JSONCodable {
         }
     }
 
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "CustomResourceDefinitionSpec")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "conversion": self.conversion = try context.decode(&reader, at: key)
+            case "group": if try !reader.consumeNull() { self.group = try context.decode(&reader, at: key) }
+            case "names": if try !reader.consumeNull() { self.names = try context.decode(&reader, at: key) }
+            case "preserveUnknownFields": self.preserveUnknownFields = try context.decode(&reader, at: key)
+            case "scope": if try !reader.consumeNull() { self.scope = try context.decode(&reader, at: key) }
+            case "versions": if try !reader.consumeNull() { self.versions = try context.decode(&reader, at: key) }
+            default: try context.skipUnknownField(&reader, key: key)
+            }
+        }
+    }
+
     public func toJSON() -> JSONValue {
         var members = JSONObject()
         members.reserveCapacity(6)
@@ -731,6 +836,20 @@ extension ApiextensionsV1.CustomResourceDefinitionStatus: JSONCodable {
             case "observedGeneration": self.observedGeneration = try context.decode(value, at: key)
             case "storedVersions": self.storedVersions = try context.decode(value, at: key)
             default: context.unknownField(key)
+            }
+        }
+    }
+
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "CustomResourceDefinitionStatus")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "acceptedNames": self.acceptedNames = try context.decode(&reader, at: key)
+            case "conditions": self.conditions = try context.decode(&reader, at: key)
+            case "observedGeneration": self.observedGeneration = try context.decode(&reader, at: key)
+            case "storedVersions": self.storedVersions = try context.decode(&reader, at: key)
+            default: try context.skipUnknownField(&reader, key: key)
             }
         }
     }
@@ -766,6 +885,25 @@ extension ApiextensionsV1.CustomResourceDefinitionVersion: JSONCodable {
         }
     }
 
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "CustomResourceDefinitionVersion")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "additionalPrinterColumns": self.additionalPrinterColumns = try context.decode(&reader, at: key)
+            case "deprecated": self.deprecated = try context.decode(&reader, at: key)
+            case "deprecationWarning": self.deprecationWarning = try context.decode(&reader, at: key)
+            case "name": if try !reader.consumeNull() { self.name = try context.decode(&reader, at: key) }
+            case "schema": self.schema = try context.decode(&reader, at: key)
+            case "selectableFields": self.selectableFields = try context.decode(&reader, at: key)
+            case "served": if try !reader.consumeNull() { self.served = try context.decode(&reader, at: key) }
+            case "storage": if try !reader.consumeNull() { self.storage = try context.decode(&reader, at: key) }
+            case "subresources": self.subresources = try context.decode(&reader, at: key)
+            default: try context.skipUnknownField(&reader, key: key)
+            }
+        }
+    }
+
     public func toJSON() -> JSONValue {
         var members = JSONObject()
         members.reserveCapacity(9)
@@ -796,6 +934,19 @@ extension ApiextensionsV1.CustomResourceSubresourceScale: JSONCodable {
         }
     }
 
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "CustomResourceSubresourceScale")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "labelSelectorPath": self.labelSelectorPath = try context.decode(&reader, at: key)
+            case "specReplicasPath": if try !reader.consumeNull() { self.specReplicasPath = try context.decode(&reader, at: key) }
+            case "statusReplicasPath": if try !reader.consumeNull() { self.statusReplicasPath = try context.decode(&reader, at: key) }
+            default: try context.skipUnknownField(&reader, key: key)
+            }
+        }
+    }
+
     public func toJSON() -> JSONValue {
         var members = JSONObject()
         members.reserveCapacity(3)
@@ -811,6 +962,14 @@ extension ApiextensionsV1.CustomResourceSubresourceStatus: JSONCodable {
         let members = try context.object(json, typeName: "CustomResourceSubresourceStatus")
         self.init()
         for key in members.keys { context.unknownField(key) }
+    }
+
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "CustomResourceSubresourceStatus")
+        self.init()
+        while let key = try reader.nextKey() {
+            try context.skipUnknownField(&reader, key: key)
+        }
     }
 
     public func toJSON() -> JSONValue {
@@ -829,6 +988,18 @@ extension ApiextensionsV1.CustomResourceSubresources: JSONCodable {
             case "scale": self.scale = try context.decode(value, at: key)
             case "status": self.status = try context.decode(value, at: key)
             default: context.unknownField(key)
+            }
+        }
+    }
+
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "CustomResourceSubresources")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "scale": self.scale = try context.decode(&reader, at: key)
+            case "status": self.status = try context.decode(&reader, at: key)
+            default: try context.skipUnknownField(&reader, key: key)
             }
         }
     }
@@ -854,6 +1025,17 @@ extension ApiextensionsV1.CustomResourceValidation: JSONCodable {
         }
     }
 
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "CustomResourceValidation")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "openAPIV3Schema": self.openAPIV3Schema = try context.decode(&reader, at: key)
+            default: try context.skipUnknownField(&reader, key: key)
+            }
+        }
+    }
+
     public func toJSON() -> JSONValue {
         var members = JSONObject()
         members.reserveCapacity(1)
@@ -871,6 +1053,18 @@ extension ApiextensionsV1.ExternalDocumentation: JSONCodable {
             case "description": self.description = try context.decode(value, at: key)
             case "url": self.url = try context.decode(value, at: key)
             default: context.unknownField(key)
+            }
+        }
+    }
+
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "ExternalDocumentation")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "description": self.description = try context.decode(&reader, at: key)
+            case "url": self.url = try context.decode(&reader, at: key)
+            default: try context.skipUnknownField(&reader, key: key)
             }
         }
     }
@@ -896,6 +1090,17 @@ extension ApiextensionsV1.SelectableField: JSONCodable {
         }
     }
 
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "SelectableField")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "jsonPath": if try !reader.consumeNull() { self.jsonPath = try context.decode(&reader, at: key) }
+            default: try context.skipUnknownField(&reader, key: key)
+            }
+        }
+    }
+
     public func toJSON() -> JSONValue {
         var members = JSONObject()
         members.reserveCapacity(1)
@@ -915,6 +1120,20 @@ extension ApiextensionsV1.ServiceReference: JSONCodable {
             case "path": self.path = try context.decode(value, at: key)
             case "port": self.port = try context.decode(value, at: key)
             default: context.unknownField(key)
+            }
+        }
+    }
+
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "ServiceReference")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "name": if try !reader.consumeNull() { self.name = try context.decode(&reader, at: key) }
+            case "namespace": if try !reader.consumeNull() { self.namespace = try context.decode(&reader, at: key) }
+            case "path": self.path = try context.decode(&reader, at: key)
+            case "port": self.port = try context.decode(&reader, at: key)
+            default: try context.skipUnknownField(&reader, key: key)
             }
         }
     }
@@ -947,6 +1166,22 @@ extension ApiextensionsV1.ValidationRule: JSONCodable {
         }
     }
 
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "ValidationRule")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "fieldPath": self.fieldPath = try context.decode(&reader, at: key)
+            case "message": self.message = try context.decode(&reader, at: key)
+            case "messageExpression": self.messageExpression = try context.decode(&reader, at: key)
+            case "optionalOldSelf": self.optionalOldSelf = try context.decode(&reader, at: key)
+            case "reason": self.reason = try context.decode(&reader, at: key)
+            case "rule": if try !reader.consumeNull() { self.rule = try context.decode(&reader, at: key) }
+            default: try context.skipUnknownField(&reader, key: key)
+            }
+        }
+    }
+
     public func toJSON() -> JSONValue {
         var members = JSONObject()
         members.reserveCapacity(6)
@@ -974,6 +1209,19 @@ extension ApiextensionsV1.WebhookClientConfig: JSONCodable {
         }
     }
 
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "WebhookClientConfig")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "caBundle": self.caBundle = try context.decode(&reader, at: key)
+            case "service": self.service = try context.decode(&reader, at: key)
+            case "url": self.url = try context.decode(&reader, at: key)
+            default: try context.skipUnknownField(&reader, key: key)
+            }
+        }
+    }
+
     public func toJSON() -> JSONValue {
         var members = JSONObject()
         members.reserveCapacity(3)
@@ -993,6 +1241,18 @@ extension ApiextensionsV1.WebhookConversion: JSONCodable {
             case "clientConfig": self.clientConfig = try context.decode(value, at: key)
             case "conversionReviewVersions": if !value.isNull { self.conversionReviewVersions = try context.decode(value, at: key) }
             default: context.unknownField(key)
+            }
+        }
+    }
+
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "WebhookConversion")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "clientConfig": self.clientConfig = try context.decode(&reader, at: key)
+            case "conversionReviewVersions": if try !reader.consumeNull() { self.conversionReviewVersions = try context.decode(&reader, at: key) }
+            default: try context.skipUnknownField(&reader, key: key)
             }
         }
     }

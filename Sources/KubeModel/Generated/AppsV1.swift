@@ -963,6 +963,21 @@ extension AppsV1.ControllerRevision: JSONCodable {
         }
     }
 
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "ControllerRevision")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "apiVersion": self.apiVersion = try context.decode(&reader, at: key)
+            case "kind": self.kind = try context.decode(&reader, at: key)
+            case "metadata": if try !reader.consumeNull() { self.metadata = try context.decode(&reader, at: key) }
+            case "data": self.data = try context.decode(&reader, at: key)
+            case "revision": if try !reader.consumeNull() { self.revision = try context.decode(&reader, at: key) }
+            default: try context.skipUnknownField(&reader, key: key)
+            }
+        }
+    }
+
     public func toJSON() -> JSONValue {
         var members = JSONObject()
         members.reserveCapacity(5)
@@ -990,6 +1005,20 @@ extension AppsV1.ControllerRevisionList: JSONCodable {
             case "metadata": if !value.isNull { self.metadata = try context.decode(value, at: key) }
             case "items": if !value.isNull { self.items = try context.decode(value, at: key) }
             default: context.unknownField(key)
+            }
+        }
+    }
+
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "ControllerRevisionList")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "apiVersion": self.apiVersion = try context.decode(&reader, at: key)
+            case "kind": self.kind = try context.decode(&reader, at: key)
+            case "metadata": if try !reader.consumeNull() { self.metadata = try context.decode(&reader, at: key) }
+            case "items": if try !reader.consumeNull() { self.items = try context.decode(&reader, at: key) }
+            default: try context.skipUnknownField(&reader, key: key)
             }
         }
     }
@@ -1026,6 +1055,21 @@ extension AppsV1.DaemonSet: JSONCodable {
         }
     }
 
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "DaemonSet")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "apiVersion": self.apiVersion = try context.decode(&reader, at: key)
+            case "kind": self.kind = try context.decode(&reader, at: key)
+            case "metadata": if try !reader.consumeNull() { self.metadata = try context.decode(&reader, at: key) }
+            case "spec": if try !reader.consumeNull() { self.spec = try context.decode(&reader, at: key) }
+            case "status": if try !reader.consumeNull() { self.status = try context.decode(&reader, at: key) }
+            default: try context.skipUnknownField(&reader, key: key)
+            }
+        }
+    }
+
     public func toJSON() -> JSONValue {
         var members = JSONObject()
         members.reserveCapacity(5)
@@ -1058,6 +1102,21 @@ extension AppsV1.DaemonSetCondition: JSONCodable {
         }
     }
 
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "DaemonSetCondition")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "lastTransitionTime": self.lastTransitionTime = try context.decode(&reader, at: key)
+            case "message": self.message = try context.decode(&reader, at: key)
+            case "reason": self.reason = try context.decode(&reader, at: key)
+            case "type": if try !reader.consumeNull() { self.type = try context.decode(&reader, at: key) }
+            case "status": if try !reader.consumeNull() { self.status = try context.decode(&reader, at: key) }
+            default: try context.skipUnknownField(&reader, key: key)
+            }
+        }
+    }
+
     public func toJSON() -> JSONValue {
         var members = JSONObject()
         members.reserveCapacity(5)
@@ -1081,6 +1140,20 @@ extension AppsV1.DaemonSetList: JSONCodable {
             case "metadata": if !value.isNull { self.metadata = try context.decode(value, at: key) }
             case "items": if !value.isNull { self.items = try context.decode(value, at: key) }
             default: context.unknownField(key)
+            }
+        }
+    }
+
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "DaemonSetList")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "apiVersion": self.apiVersion = try context.decode(&reader, at: key)
+            case "kind": self.kind = try context.decode(&reader, at: key)
+            case "metadata": if try !reader.consumeNull() { self.metadata = try context.decode(&reader, at: key) }
+            case "items": if try !reader.consumeNull() { self.items = try context.decode(&reader, at: key) }
+            default: try context.skipUnknownField(&reader, key: key)
             }
         }
     }
@@ -1113,6 +1186,21 @@ extension AppsV1.DaemonSetSpec: JSONCodable {
             case "template": if !value.isNull { self.template = try context.decode(value, at: key) }
             case "updateStrategy": self.updateStrategy = try context.decode(value, at: key)
             default: context.unknownField(key)
+            }
+        }
+    }
+
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "DaemonSetSpec")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "minReadySeconds": self.minReadySeconds = try context.decode(&reader, at: key)
+            case "revisionHistoryLimit": self.revisionHistoryLimit = try context.decode(&reader, at: key)
+            case "selector": if try !reader.consumeNull() { self.selector = try context.decode(&reader, at: key) }
+            case "template": if try !reader.consumeNull() { self.template = try context.decode(&reader, at: key) }
+            case "updateStrategy": self.updateStrategy = try context.decode(&reader, at: key)
+            default: try context.skipUnknownField(&reader, key: key)
             }
         }
     }
@@ -1150,6 +1238,26 @@ extension AppsV1.DaemonSetStatus: JSONCodable {
         }
     }
 
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "DaemonSetStatus")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "collisionCount": self.collisionCount = try context.decode(&reader, at: key)
+            case "conditions": self.conditions = try context.decode(&reader, at: key)
+            case "currentNumberScheduled": if try !reader.consumeNull() { self.currentNumberScheduled = try context.decode(&reader, at: key) }
+            case "desiredNumberScheduled": if try !reader.consumeNull() { self.desiredNumberScheduled = try context.decode(&reader, at: key) }
+            case "numberAvailable": self.numberAvailable = try context.decode(&reader, at: key)
+            case "numberMisscheduled": if try !reader.consumeNull() { self.numberMisscheduled = try context.decode(&reader, at: key) }
+            case "numberReady": if try !reader.consumeNull() { self.numberReady = try context.decode(&reader, at: key) }
+            case "numberUnavailable": self.numberUnavailable = try context.decode(&reader, at: key)
+            case "observedGeneration": self.observedGeneration = try context.decode(&reader, at: key)
+            case "updatedNumberScheduled": self.updatedNumberScheduled = try context.decode(&reader, at: key)
+            default: try context.skipUnknownField(&reader, key: key)
+            }
+        }
+    }
+
     public func toJSON() -> JSONValue {
         var members = JSONObject()
         members.reserveCapacity(10)
@@ -1180,6 +1288,18 @@ extension AppsV1.DaemonSetUpdateStrategy: JSONCodable {
         }
     }
 
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "DaemonSetUpdateStrategy")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "rollingUpdate": self.rollingUpdate = try context.decode(&reader, at: key)
+            case "type": self.type = try context.decode(&reader, at: key)
+            default: try context.skipUnknownField(&reader, key: key)
+            }
+        }
+    }
+
     public func toJSON() -> JSONValue {
         var members = JSONObject()
         members.reserveCapacity(2)
@@ -1201,6 +1321,21 @@ extension AppsV1.Deployment: JSONCodable {
             case "spec": if !value.isNull { self.spec = try context.decode(value, at: key) }
             case "status": if !value.isNull { self.status = try context.decode(value, at: key) }
             default: context.unknownField(key)
+            }
+        }
+    }
+
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "Deployment")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "apiVersion": self.apiVersion = try context.decode(&reader, at: key)
+            case "kind": self.kind = try context.decode(&reader, at: key)
+            case "metadata": if try !reader.consumeNull() { self.metadata = try context.decode(&reader, at: key) }
+            case "spec": if try !reader.consumeNull() { self.spec = try context.decode(&reader, at: key) }
+            case "status": if try !reader.consumeNull() { self.status = try context.decode(&reader, at: key) }
+            default: try context.skipUnknownField(&reader, key: key)
             }
         }
     }
@@ -1238,6 +1373,22 @@ extension AppsV1.DeploymentCondition: JSONCodable {
         }
     }
 
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "DeploymentCondition")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "lastTransitionTime": self.lastTransitionTime = try context.decode(&reader, at: key)
+            case "lastUpdateTime": self.lastUpdateTime = try context.decode(&reader, at: key)
+            case "message": self.message = try context.decode(&reader, at: key)
+            case "reason": self.reason = try context.decode(&reader, at: key)
+            case "type": if try !reader.consumeNull() { self.type = try context.decode(&reader, at: key) }
+            case "status": if try !reader.consumeNull() { self.status = try context.decode(&reader, at: key) }
+            default: try context.skipUnknownField(&reader, key: key)
+            }
+        }
+    }
+
     public func toJSON() -> JSONValue {
         var members = JSONObject()
         members.reserveCapacity(6)
@@ -1262,6 +1413,20 @@ extension AppsV1.DeploymentList: JSONCodable {
             case "metadata": if !value.isNull { self.metadata = try context.decode(value, at: key) }
             case "items": if !value.isNull { self.items = try context.decode(value, at: key) }
             default: context.unknownField(key)
+            }
+        }
+    }
+
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "DeploymentList")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "apiVersion": self.apiVersion = try context.decode(&reader, at: key)
+            case "kind": self.kind = try context.decode(&reader, at: key)
+            case "metadata": if try !reader.consumeNull() { self.metadata = try context.decode(&reader, at: key) }
+            case "items": if try !reader.consumeNull() { self.items = try context.decode(&reader, at: key) }
+            default: try context.skipUnknownField(&reader, key: key)
             }
         }
     }
@@ -1301,6 +1466,24 @@ extension AppsV1.DeploymentSpec: JSONCodable {
         }
     }
 
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "DeploymentSpec")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "minReadySeconds": self.minReadySeconds = try context.decode(&reader, at: key)
+            case "paused": self.paused = try context.decode(&reader, at: key)
+            case "progressDeadlineSeconds": self.progressDeadlineSeconds = try context.decode(&reader, at: key)
+            case "replicas": self.replicas = try context.decode(&reader, at: key)
+            case "revisionHistoryLimit": self.revisionHistoryLimit = try context.decode(&reader, at: key)
+            case "selector": if try !reader.consumeNull() { self.selector = try context.decode(&reader, at: key) }
+            case "strategy": self.strategy = try context.decode(&reader, at: key)
+            case "template": if try !reader.consumeNull() { self.template = try context.decode(&reader, at: key) }
+            default: try context.skipUnknownField(&reader, key: key)
+            }
+        }
+    }
+
     public func toJSON() -> JSONValue {
         var members = JSONObject()
         members.reserveCapacity(8)
@@ -1336,6 +1519,25 @@ extension AppsV1.DeploymentStatus: JSONCodable {
         }
     }
 
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "DeploymentStatus")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "availableReplicas": self.availableReplicas = try context.decode(&reader, at: key)
+            case "collisionCount": self.collisionCount = try context.decode(&reader, at: key)
+            case "conditions": self.conditions = try context.decode(&reader, at: key)
+            case "observedGeneration": self.observedGeneration = try context.decode(&reader, at: key)
+            case "readyReplicas": self.readyReplicas = try context.decode(&reader, at: key)
+            case "replicas": self.replicas = try context.decode(&reader, at: key)
+            case "terminatingReplicas": self.terminatingReplicas = try context.decode(&reader, at: key)
+            case "unavailableReplicas": self.unavailableReplicas = try context.decode(&reader, at: key)
+            case "updatedReplicas": self.updatedReplicas = try context.decode(&reader, at: key)
+            default: try context.skipUnknownField(&reader, key: key)
+            }
+        }
+    }
+
     public func toJSON() -> JSONValue {
         var members = JSONObject()
         members.reserveCapacity(9)
@@ -1365,6 +1567,18 @@ extension AppsV1.DeploymentStrategy: JSONCodable {
         }
     }
 
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "DeploymentStrategy")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "rollingUpdate": self.rollingUpdate = try context.decode(&reader, at: key)
+            case "type": self.type = try context.decode(&reader, at: key)
+            default: try context.skipUnknownField(&reader, key: key)
+            }
+        }
+    }
+
     public func toJSON() -> JSONValue {
         var members = JSONObject()
         members.reserveCapacity(2)
@@ -1386,6 +1600,21 @@ extension AppsV1.ReplicaSet: JSONCodable {
             case "spec": if !value.isNull { self.spec = try context.decode(value, at: key) }
             case "status": if !value.isNull { self.status = try context.decode(value, at: key) }
             default: context.unknownField(key)
+            }
+        }
+    }
+
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "ReplicaSet")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "apiVersion": self.apiVersion = try context.decode(&reader, at: key)
+            case "kind": self.kind = try context.decode(&reader, at: key)
+            case "metadata": if try !reader.consumeNull() { self.metadata = try context.decode(&reader, at: key) }
+            case "spec": if try !reader.consumeNull() { self.spec = try context.decode(&reader, at: key) }
+            case "status": if try !reader.consumeNull() { self.status = try context.decode(&reader, at: key) }
+            default: try context.skipUnknownField(&reader, key: key)
             }
         }
     }
@@ -1422,6 +1651,21 @@ extension AppsV1.ReplicaSetCondition: JSONCodable {
         }
     }
 
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "ReplicaSetCondition")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "lastTransitionTime": self.lastTransitionTime = try context.decode(&reader, at: key)
+            case "message": self.message = try context.decode(&reader, at: key)
+            case "reason": self.reason = try context.decode(&reader, at: key)
+            case "type": if try !reader.consumeNull() { self.type = try context.decode(&reader, at: key) }
+            case "status": if try !reader.consumeNull() { self.status = try context.decode(&reader, at: key) }
+            default: try context.skipUnknownField(&reader, key: key)
+            }
+        }
+    }
+
     public func toJSON() -> JSONValue {
         var members = JSONObject()
         members.reserveCapacity(5)
@@ -1445,6 +1689,20 @@ extension AppsV1.ReplicaSetList: JSONCodable {
             case "metadata": if !value.isNull { self.metadata = try context.decode(value, at: key) }
             case "items": if !value.isNull { self.items = try context.decode(value, at: key) }
             default: context.unknownField(key)
+            }
+        }
+    }
+
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "ReplicaSetList")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "apiVersion": self.apiVersion = try context.decode(&reader, at: key)
+            case "kind": self.kind = try context.decode(&reader, at: key)
+            case "metadata": if try !reader.consumeNull() { self.metadata = try context.decode(&reader, at: key) }
+            case "items": if try !reader.consumeNull() { self.items = try context.decode(&reader, at: key) }
+            default: try context.skipUnknownField(&reader, key: key)
             }
         }
     }
@@ -1480,6 +1738,20 @@ extension AppsV1.ReplicaSetSpec: JSONCodable {
         }
     }
 
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "ReplicaSetSpec")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "minReadySeconds": self.minReadySeconds = try context.decode(&reader, at: key)
+            case "replicas": self.replicas = try context.decode(&reader, at: key)
+            case "selector": if try !reader.consumeNull() { self.selector = try context.decode(&reader, at: key) }
+            case "template": self.template = try context.decode(&reader, at: key)
+            default: try context.skipUnknownField(&reader, key: key)
+            }
+        }
+    }
+
     public func toJSON() -> JSONValue {
         var members = JSONObject()
         members.reserveCapacity(4)
@@ -1505,6 +1777,23 @@ extension AppsV1.ReplicaSetStatus: JSONCodable {
             case "replicas": if !value.isNull { self.replicas = try context.decode(value, at: key) }
             case "terminatingReplicas": self.terminatingReplicas = try context.decode(value, at: key)
             default: context.unknownField(key)
+            }
+        }
+    }
+
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "ReplicaSetStatus")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "availableReplicas": self.availableReplicas = try context.decode(&reader, at: key)
+            case "conditions": self.conditions = try context.decode(&reader, at: key)
+            case "fullyLabeledReplicas": self.fullyLabeledReplicas = try context.decode(&reader, at: key)
+            case "observedGeneration": self.observedGeneration = try context.decode(&reader, at: key)
+            case "readyReplicas": self.readyReplicas = try context.decode(&reader, at: key)
+            case "replicas": if try !reader.consumeNull() { self.replicas = try context.decode(&reader, at: key) }
+            case "terminatingReplicas": self.terminatingReplicas = try context.decode(&reader, at: key)
+            default: try context.skipUnknownField(&reader, key: key)
             }
         }
     }
@@ -1536,6 +1825,18 @@ extension AppsV1.RollingUpdateDaemonSet: JSONCodable {
         }
     }
 
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "RollingUpdateDaemonSet")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "maxSurge": self.maxSurge = try context.decode(&reader, at: key)
+            case "maxUnavailable": self.maxUnavailable = try context.decode(&reader, at: key)
+            default: try context.skipUnknownField(&reader, key: key)
+            }
+        }
+    }
+
     public func toJSON() -> JSONValue {
         var members = JSONObject()
         members.reserveCapacity(2)
@@ -1554,6 +1855,18 @@ extension AppsV1.RollingUpdateDeployment: JSONCodable {
             case "maxSurge": self.maxSurge = try context.decode(value, at: key)
             case "maxUnavailable": self.maxUnavailable = try context.decode(value, at: key)
             default: context.unknownField(key)
+            }
+        }
+    }
+
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "RollingUpdateDeployment")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "maxSurge": self.maxSurge = try context.decode(&reader, at: key)
+            case "maxUnavailable": self.maxUnavailable = try context.decode(&reader, at: key)
+            default: try context.skipUnknownField(&reader, key: key)
             }
         }
     }
@@ -1580,6 +1893,18 @@ extension AppsV1.RollingUpdateStatefulSetStrategy: JSONCodable {
         }
     }
 
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "RollingUpdateStatefulSetStrategy")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "maxUnavailable": self.maxUnavailable = try context.decode(&reader, at: key)
+            case "partition": self.partition = try context.decode(&reader, at: key)
+            default: try context.skipUnknownField(&reader, key: key)
+            }
+        }
+    }
+
     public func toJSON() -> JSONValue {
         var members = JSONObject()
         members.reserveCapacity(2)
@@ -1601,6 +1926,21 @@ extension AppsV1.StatefulSet: JSONCodable {
             case "spec": if !value.isNull { self.spec = try context.decode(value, at: key) }
             case "status": if !value.isNull { self.status = try context.decode(value, at: key) }
             default: context.unknownField(key)
+            }
+        }
+    }
+
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "StatefulSet")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "apiVersion": self.apiVersion = try context.decode(&reader, at: key)
+            case "kind": self.kind = try context.decode(&reader, at: key)
+            case "metadata": if try !reader.consumeNull() { self.metadata = try context.decode(&reader, at: key) }
+            case "spec": if try !reader.consumeNull() { self.spec = try context.decode(&reader, at: key) }
+            case "status": if try !reader.consumeNull() { self.status = try context.decode(&reader, at: key) }
+            default: try context.skipUnknownField(&reader, key: key)
             }
         }
     }
@@ -1637,6 +1977,21 @@ extension AppsV1.StatefulSetCondition: JSONCodable {
         }
     }
 
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "StatefulSetCondition")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "lastTransitionTime": self.lastTransitionTime = try context.decode(&reader, at: key)
+            case "message": self.message = try context.decode(&reader, at: key)
+            case "reason": self.reason = try context.decode(&reader, at: key)
+            case "type": if try !reader.consumeNull() { self.type = try context.decode(&reader, at: key) }
+            case "status": if try !reader.consumeNull() { self.status = try context.decode(&reader, at: key) }
+            default: try context.skipUnknownField(&reader, key: key)
+            }
+        }
+    }
+
     public func toJSON() -> JSONValue {
         var members = JSONObject()
         members.reserveCapacity(5)
@@ -1660,6 +2015,20 @@ extension AppsV1.StatefulSetList: JSONCodable {
             case "metadata": if !value.isNull { self.metadata = try context.decode(value, at: key) }
             case "items": if !value.isNull { self.items = try context.decode(value, at: key) }
             default: context.unknownField(key)
+            }
+        }
+    }
+
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "StatefulSetList")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "apiVersion": self.apiVersion = try context.decode(&reader, at: key)
+            case "kind": self.kind = try context.decode(&reader, at: key)
+            case "metadata": if try !reader.consumeNull() { self.metadata = try context.decode(&reader, at: key) }
+            case "items": if try !reader.consumeNull() { self.items = try context.decode(&reader, at: key) }
+            default: try context.skipUnknownField(&reader, key: key)
             }
         }
     }
@@ -1692,6 +2061,17 @@ extension AppsV1.StatefulSetOrdinals: JSONCodable {
         }
     }
 
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "StatefulSetOrdinals")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "start": self.start = try context.decode(&reader, at: key)
+            default: try context.skipUnknownField(&reader, key: key)
+            }
+        }
+    }
+
     public func toJSON() -> JSONValue {
         var members = JSONObject()
         members.reserveCapacity(1)
@@ -1709,6 +2089,18 @@ extension AppsV1.StatefulSetPersistentVolumeClaimRetentionPolicy: JSONCodable {
             case "whenDeleted": self.whenDeleted = try context.decode(value, at: key)
             case "whenScaled": self.whenScaled = try context.decode(value, at: key)
             default: context.unknownField(key)
+            }
+        }
+    }
+
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "StatefulSetPersistentVolumeClaimRetentionPolicy")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "whenDeleted": self.whenDeleted = try context.decode(&reader, at: key)
+            case "whenScaled": self.whenScaled = try context.decode(&reader, at: key)
+            default: try context.skipUnknownField(&reader, key: key)
             }
         }
     }
@@ -1740,6 +2132,27 @@ extension AppsV1.StatefulSetSpec: JSONCodable {
             case "updateStrategy": self.updateStrategy = try context.decode(value, at: key)
             case "volumeClaimTemplates": self.volumeClaimTemplates = try context.decode(value, at: key)
             default: context.unknownField(key)
+            }
+        }
+    }
+
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "StatefulSetSpec")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "minReadySeconds": self.minReadySeconds = try context.decode(&reader, at: key)
+            case "ordinals": self.ordinals = try context.decode(&reader, at: key)
+            case "persistentVolumeClaimRetentionPolicy": self.persistentVolumeClaimRetentionPolicy = try context.decode(&reader, at: key)
+            case "podManagementPolicy": self.podManagementPolicy = try context.decode(&reader, at: key)
+            case "replicas": self.replicas = try context.decode(&reader, at: key)
+            case "revisionHistoryLimit": self.revisionHistoryLimit = try context.decode(&reader, at: key)
+            case "selector": if try !reader.consumeNull() { self.selector = try context.decode(&reader, at: key) }
+            case "serviceName": self.serviceName = try context.decode(&reader, at: key)
+            case "template": if try !reader.consumeNull() { self.template = try context.decode(&reader, at: key) }
+            case "updateStrategy": self.updateStrategy = try context.decode(&reader, at: key)
+            case "volumeClaimTemplates": self.volumeClaimTemplates = try context.decode(&reader, at: key)
+            default: try context.skipUnknownField(&reader, key: key)
             }
         }
     }
@@ -1783,6 +2196,26 @@ extension AppsV1.StatefulSetStatus: JSONCodable {
         }
     }
 
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "StatefulSetStatus")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "availableReplicas": self.availableReplicas = try context.decode(&reader, at: key)
+            case "collisionCount": self.collisionCount = try context.decode(&reader, at: key)
+            case "conditions": self.conditions = try context.decode(&reader, at: key)
+            case "currentReplicas": self.currentReplicas = try context.decode(&reader, at: key)
+            case "currentRevision": self.currentRevision = try context.decode(&reader, at: key)
+            case "observedGeneration": self.observedGeneration = try context.decode(&reader, at: key)
+            case "readyReplicas": self.readyReplicas = try context.decode(&reader, at: key)
+            case "replicas": if try !reader.consumeNull() { self.replicas = try context.decode(&reader, at: key) }
+            case "updateRevision": self.updateRevision = try context.decode(&reader, at: key)
+            case "updatedReplicas": self.updatedReplicas = try context.decode(&reader, at: key)
+            default: try context.skipUnknownField(&reader, key: key)
+            }
+        }
+    }
+
     public func toJSON() -> JSONValue {
         var members = JSONObject()
         members.reserveCapacity(10)
@@ -1809,6 +2242,18 @@ extension AppsV1.StatefulSetUpdateStrategy: JSONCodable {
             case "rollingUpdate": self.rollingUpdate = try context.decode(value, at: key)
             case "type": self.type = try context.decode(value, at: key)
             default: context.unknownField(key)
+            }
+        }
+    }
+
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "StatefulSetUpdateStrategy")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "rollingUpdate": self.rollingUpdate = try context.decode(&reader, at: key)
+            case "type": self.type = try context.decode(&reader, at: key)
+            default: try context.skipUnknownField(&reader, key: key)
             }
         }
     }

@@ -233,6 +233,19 @@ extension AutoscalingV1.CrossVersionObjectReference: JSONCodable {
         }
     }
 
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "CrossVersionObjectReference")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "apiVersion": self.apiVersion = try context.decode(&reader, at: key)
+            case "kind": if try !reader.consumeNull() { self.kind = try context.decode(&reader, at: key) }
+            case "name": if try !reader.consumeNull() { self.name = try context.decode(&reader, at: key) }
+            default: try context.skipUnknownField(&reader, key: key)
+            }
+        }
+    }
+
     public func toJSON() -> JSONValue {
         var members = JSONObject()
         members.reserveCapacity(3)
@@ -255,6 +268,21 @@ extension AutoscalingV1.HorizontalPodAutoscaler: JSONCodable {
             case "spec": if !value.isNull { self.spec = try context.decode(value, at: key) }
             case "status": if !value.isNull { self.status = try context.decode(value, at: key) }
             default: context.unknownField(key)
+            }
+        }
+    }
+
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "HorizontalPodAutoscaler")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "apiVersion": self.apiVersion = try context.decode(&reader, at: key)
+            case "kind": self.kind = try context.decode(&reader, at: key)
+            case "metadata": if try !reader.consumeNull() { self.metadata = try context.decode(&reader, at: key) }
+            case "spec": if try !reader.consumeNull() { self.spec = try context.decode(&reader, at: key) }
+            case "status": if try !reader.consumeNull() { self.status = try context.decode(&reader, at: key) }
+            default: try context.skipUnknownField(&reader, key: key)
             }
         }
     }
@@ -290,6 +318,20 @@ extension AutoscalingV1.HorizontalPodAutoscalerList: JSONCodable {
         }
     }
 
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "HorizontalPodAutoscalerList")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "apiVersion": self.apiVersion = try context.decode(&reader, at: key)
+            case "kind": self.kind = try context.decode(&reader, at: key)
+            case "metadata": if try !reader.consumeNull() { self.metadata = try context.decode(&reader, at: key) }
+            case "items": if try !reader.consumeNull() { self.items = try context.decode(&reader, at: key) }
+            default: try context.skipUnknownField(&reader, key: key)
+            }
+        }
+    }
+
     public func toJSON() -> JSONValue {
         var members = JSONObject()
         members.reserveCapacity(4)
@@ -321,6 +363,20 @@ extension AutoscalingV1.HorizontalPodAutoscalerSpec: JSONCodable {
         }
     }
 
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "HorizontalPodAutoscalerSpec")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "maxReplicas": if try !reader.consumeNull() { self.maxReplicas = try context.decode(&reader, at: key) }
+            case "minReplicas": self.minReplicas = try context.decode(&reader, at: key)
+            case "scaleTargetRef": if try !reader.consumeNull() { self.scaleTargetRef = try context.decode(&reader, at: key) }
+            case "targetCPUUtilizationPercentage": self.targetCPUUtilizationPercentage = try context.decode(&reader, at: key)
+            default: try context.skipUnknownField(&reader, key: key)
+            }
+        }
+    }
+
     public func toJSON() -> JSONValue {
         var members = JSONObject()
         members.reserveCapacity(4)
@@ -344,6 +400,21 @@ extension AutoscalingV1.HorizontalPodAutoscalerStatus: JSONCodable {
             case "lastScaleTime": self.lastScaleTime = try context.decode(value, at: key)
             case "observedGeneration": self.observedGeneration = try context.decode(value, at: key)
             default: context.unknownField(key)
+            }
+        }
+    }
+
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "HorizontalPodAutoscalerStatus")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "currentCPUUtilizationPercentage": self.currentCPUUtilizationPercentage = try context.decode(&reader, at: key)
+            case "currentReplicas": if try !reader.consumeNull() { self.currentReplicas = try context.decode(&reader, at: key) }
+            case "desiredReplicas": if try !reader.consumeNull() { self.desiredReplicas = try context.decode(&reader, at: key) }
+            case "lastScaleTime": self.lastScaleTime = try context.decode(&reader, at: key)
+            case "observedGeneration": self.observedGeneration = try context.decode(&reader, at: key)
+            default: try context.skipUnknownField(&reader, key: key)
             }
         }
     }
@@ -376,6 +447,21 @@ extension AutoscalingV1.Scale: JSONCodable {
         }
     }
 
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "Scale")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "apiVersion": self.apiVersion = try context.decode(&reader, at: key)
+            case "kind": self.kind = try context.decode(&reader, at: key)
+            case "metadata": if try !reader.consumeNull() { self.metadata = try context.decode(&reader, at: key) }
+            case "spec": if try !reader.consumeNull() { self.spec = try context.decode(&reader, at: key) }
+            case "status": if try !reader.consumeNull() { self.status = try context.decode(&reader, at: key) }
+            default: try context.skipUnknownField(&reader, key: key)
+            }
+        }
+    }
+
     public func toJSON() -> JSONValue {
         var members = JSONObject()
         members.reserveCapacity(5)
@@ -404,6 +490,17 @@ extension AutoscalingV1.ScaleSpec: JSONCodable {
         }
     }
 
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "ScaleSpec")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "replicas": self.replicas = try context.decode(&reader, at: key)
+            default: try context.skipUnknownField(&reader, key: key)
+            }
+        }
+    }
+
     public func toJSON() -> JSONValue {
         var members = JSONObject()
         members.reserveCapacity(1)
@@ -421,6 +518,18 @@ extension AutoscalingV1.ScaleStatus: JSONCodable {
             case "replicas": if !value.isNull { self.replicas = try context.decode(value, at: key) }
             case "selector": self.selector = try context.decode(value, at: key)
             default: context.unknownField(key)
+            }
+        }
+    }
+
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "ScaleStatus")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "replicas": if try !reader.consumeNull() { self.replicas = try context.decode(&reader, at: key) }
+            case "selector": self.selector = try context.decode(&reader, at: key)
+            default: try context.skipUnknownField(&reader, key: key)
             }
         }
     }

@@ -637,6 +637,19 @@ extension AutoscalingV2.ContainerResourceMetricSource: JSONCodable {
         }
     }
 
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "ContainerResourceMetricSource")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "container": if try !reader.consumeNull() { self.container = try context.decode(&reader, at: key) }
+            case "name": if try !reader.consumeNull() { self.name = try context.decode(&reader, at: key) }
+            case "target": if try !reader.consumeNull() { self.target = try context.decode(&reader, at: key) }
+            default: try context.skipUnknownField(&reader, key: key)
+            }
+        }
+    }
+
     public func toJSON() -> JSONValue {
         var members = JSONObject()
         members.reserveCapacity(3)
@@ -657,6 +670,19 @@ extension AutoscalingV2.ContainerResourceMetricStatus: JSONCodable {
             case "current": if !value.isNull { self.current = try context.decode(value, at: key) }
             case "name": if !value.isNull { self.name = try context.decode(value, at: key) }
             default: context.unknownField(key)
+            }
+        }
+    }
+
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "ContainerResourceMetricStatus")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "container": if try !reader.consumeNull() { self.container = try context.decode(&reader, at: key) }
+            case "current": if try !reader.consumeNull() { self.current = try context.decode(&reader, at: key) }
+            case "name": if try !reader.consumeNull() { self.name = try context.decode(&reader, at: key) }
+            default: try context.skipUnknownField(&reader, key: key)
             }
         }
     }
@@ -685,6 +711,19 @@ extension AutoscalingV2.CrossVersionObjectReference: JSONCodable {
         }
     }
 
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "CrossVersionObjectReference")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "apiVersion": self.apiVersion = try context.decode(&reader, at: key)
+            case "kind": if try !reader.consumeNull() { self.kind = try context.decode(&reader, at: key) }
+            case "name": if try !reader.consumeNull() { self.name = try context.decode(&reader, at: key) }
+            default: try context.skipUnknownField(&reader, key: key)
+            }
+        }
+    }
+
     public func toJSON() -> JSONValue {
         var members = JSONObject()
         members.reserveCapacity(3)
@@ -704,6 +743,18 @@ extension AutoscalingV2.ExternalMetricSource: JSONCodable {
             case "metric": if !value.isNull { self.metric = try context.decode(value, at: key) }
             case "target": if !value.isNull { self.target = try context.decode(value, at: key) }
             default: context.unknownField(key)
+            }
+        }
+    }
+
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "ExternalMetricSource")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "metric": if try !reader.consumeNull() { self.metric = try context.decode(&reader, at: key) }
+            case "target": if try !reader.consumeNull() { self.target = try context.decode(&reader, at: key) }
+            default: try context.skipUnknownField(&reader, key: key)
             }
         }
     }
@@ -730,6 +781,18 @@ extension AutoscalingV2.ExternalMetricStatus: JSONCodable {
         }
     }
 
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "ExternalMetricStatus")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "current": if try !reader.consumeNull() { self.current = try context.decode(&reader, at: key) }
+            case "metric": if try !reader.consumeNull() { self.metric = try context.decode(&reader, at: key) }
+            default: try context.skipUnknownField(&reader, key: key)
+            }
+        }
+    }
+
     public func toJSON() -> JSONValue {
         var members = JSONObject()
         members.reserveCapacity(2)
@@ -749,6 +812,19 @@ extension AutoscalingV2.HPAScalingPolicy: JSONCodable {
             case "type": if !value.isNull { self.type = try context.decode(value, at: key) }
             case "value": if !value.isNull { self.value = try context.decode(value, at: key) }
             default: context.unknownField(key)
+            }
+        }
+    }
+
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "HPAScalingPolicy")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "periodSeconds": if try !reader.consumeNull() { self.periodSeconds = try context.decode(&reader, at: key) }
+            case "type": if try !reader.consumeNull() { self.type = try context.decode(&reader, at: key) }
+            case "value": if try !reader.consumeNull() { self.value = try context.decode(&reader, at: key) }
+            default: try context.skipUnknownField(&reader, key: key)
             }
         }
     }
@@ -778,6 +854,20 @@ extension AutoscalingV2.HPAScalingRules: JSONCodable {
         }
     }
 
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "HPAScalingRules")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "policies": self.policies = try context.decode(&reader, at: key)
+            case "selectPolicy": self.selectPolicy = try context.decode(&reader, at: key)
+            case "stabilizationWindowSeconds": self.stabilizationWindowSeconds = try context.decode(&reader, at: key)
+            case "tolerance": self.tolerance = try context.decode(&reader, at: key)
+            default: try context.skipUnknownField(&reader, key: key)
+            }
+        }
+    }
+
     public func toJSON() -> JSONValue {
         var members = JSONObject()
         members.reserveCapacity(4)
@@ -801,6 +891,21 @@ extension AutoscalingV2.HorizontalPodAutoscaler: JSONCodable {
             case "spec": if !value.isNull { self.spec = try context.decode(value, at: key) }
             case "status": if !value.isNull { self.status = try context.decode(value, at: key) }
             default: context.unknownField(key)
+            }
+        }
+    }
+
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "HorizontalPodAutoscaler")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "apiVersion": self.apiVersion = try context.decode(&reader, at: key)
+            case "kind": self.kind = try context.decode(&reader, at: key)
+            case "metadata": if try !reader.consumeNull() { self.metadata = try context.decode(&reader, at: key) }
+            case "spec": if try !reader.consumeNull() { self.spec = try context.decode(&reader, at: key) }
+            case "status": if try !reader.consumeNull() { self.status = try context.decode(&reader, at: key) }
+            default: try context.skipUnknownField(&reader, key: key)
             }
         }
     }
@@ -834,6 +939,18 @@ extension AutoscalingV2.HorizontalPodAutoscalerBehavior: JSONCodable {
         }
     }
 
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "HorizontalPodAutoscalerBehavior")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "scaleDown": self.scaleDown = try context.decode(&reader, at: key)
+            case "scaleUp": self.scaleUp = try context.decode(&reader, at: key)
+            default: try context.skipUnknownField(&reader, key: key)
+            }
+        }
+    }
+
     public func toJSON() -> JSONValue {
         var members = JSONObject()
         members.reserveCapacity(2)
@@ -855,6 +972,21 @@ extension AutoscalingV2.HorizontalPodAutoscalerCondition: JSONCodable {
             case "type": if !value.isNull { self.type = try context.decode(value, at: key) }
             case "status": if !value.isNull { self.status = try context.decode(value, at: key) }
             default: context.unknownField(key)
+            }
+        }
+    }
+
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "HorizontalPodAutoscalerCondition")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "lastTransitionTime": self.lastTransitionTime = try context.decode(&reader, at: key)
+            case "message": self.message = try context.decode(&reader, at: key)
+            case "reason": self.reason = try context.decode(&reader, at: key)
+            case "type": if try !reader.consumeNull() { self.type = try context.decode(&reader, at: key) }
+            case "status": if try !reader.consumeNull() { self.status = try context.decode(&reader, at: key) }
+            default: try context.skipUnknownField(&reader, key: key)
             }
         }
     }
@@ -882,6 +1014,20 @@ extension AutoscalingV2.HorizontalPodAutoscalerList: JSONCodable {
             case "metadata": if !value.isNull { self.metadata = try context.decode(value, at: key) }
             case "items": if !value.isNull { self.items = try context.decode(value, at: key) }
             default: context.unknownField(key)
+            }
+        }
+    }
+
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "HorizontalPodAutoscalerList")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "apiVersion": self.apiVersion = try context.decode(&reader, at: key)
+            case "kind": self.kind = try context.decode(&reader, at: key)
+            case "metadata": if try !reader.consumeNull() { self.metadata = try context.decode(&reader, at: key) }
+            case "items": if try !reader.consumeNull() { self.items = try context.decode(&reader, at: key) }
+            default: try context.skipUnknownField(&reader, key: key)
             }
         }
     }
@@ -918,6 +1064,21 @@ extension AutoscalingV2.HorizontalPodAutoscalerSpec: JSONCodable {
         }
     }
 
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "HorizontalPodAutoscalerSpec")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "behavior": self.behavior = try context.decode(&reader, at: key)
+            case "maxReplicas": if try !reader.consumeNull() { self.maxReplicas = try context.decode(&reader, at: key) }
+            case "metrics": self.metrics = try context.decode(&reader, at: key)
+            case "minReplicas": self.minReplicas = try context.decode(&reader, at: key)
+            case "scaleTargetRef": if try !reader.consumeNull() { self.scaleTargetRef = try context.decode(&reader, at: key) }
+            default: try context.skipUnknownField(&reader, key: key)
+            }
+        }
+    }
+
     public func toJSON() -> JSONValue {
         var members = JSONObject()
         members.reserveCapacity(5)
@@ -943,6 +1104,22 @@ extension AutoscalingV2.HorizontalPodAutoscalerStatus: JSONCodable {
             case "lastScaleTime": self.lastScaleTime = try context.decode(value, at: key)
             case "observedGeneration": self.observedGeneration = try context.decode(value, at: key)
             default: context.unknownField(key)
+            }
+        }
+    }
+
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "HorizontalPodAutoscalerStatus")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "conditions": self.conditions = try context.decode(&reader, at: key)
+            case "currentMetrics": self.currentMetrics = try context.decode(&reader, at: key)
+            case "currentReplicas": self.currentReplicas = try context.decode(&reader, at: key)
+            case "desiredReplicas": if try !reader.consumeNull() { self.desiredReplicas = try context.decode(&reader, at: key) }
+            case "lastScaleTime": self.lastScaleTime = try context.decode(&reader, at: key)
+            case "observedGeneration": self.observedGeneration = try context.decode(&reader, at: key)
+            default: try context.skipUnknownField(&reader, key: key)
             }
         }
     }
@@ -973,6 +1150,18 @@ extension AutoscalingV2.MetricIdentifier: JSONCodable {
         }
     }
 
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "MetricIdentifier")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "name": if try !reader.consumeNull() { self.name = try context.decode(&reader, at: key) }
+            case "selector": self.selector = try context.decode(&reader, at: key)
+            default: try context.skipUnknownField(&reader, key: key)
+            }
+        }
+    }
+
     public func toJSON() -> JSONValue {
         var members = JSONObject()
         members.reserveCapacity(2)
@@ -995,6 +1184,22 @@ extension AutoscalingV2.MetricSpec: JSONCodable {
             case "resource": self.resource = try context.decode(value, at: key)
             case "type": if !value.isNull { self.type = try context.decode(value, at: key) }
             default: context.unknownField(key)
+            }
+        }
+    }
+
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "MetricSpec")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "containerResource": self.containerResource = try context.decode(&reader, at: key)
+            case "external": self.external = try context.decode(&reader, at: key)
+            case "object": self.object = try context.decode(&reader, at: key)
+            case "pods": self.pods = try context.decode(&reader, at: key)
+            case "resource": self.resource = try context.decode(&reader, at: key)
+            case "type": if try !reader.consumeNull() { self.type = try context.decode(&reader, at: key) }
+            default: try context.skipUnknownField(&reader, key: key)
             }
         }
     }
@@ -1029,6 +1234,22 @@ extension AutoscalingV2.MetricStatus: JSONCodable {
         }
     }
 
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "MetricStatus")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "containerResource": self.containerResource = try context.decode(&reader, at: key)
+            case "external": self.external = try context.decode(&reader, at: key)
+            case "object": self.object = try context.decode(&reader, at: key)
+            case "pods": self.pods = try context.decode(&reader, at: key)
+            case "resource": self.resource = try context.decode(&reader, at: key)
+            case "type": if try !reader.consumeNull() { self.type = try context.decode(&reader, at: key) }
+            default: try context.skipUnknownField(&reader, key: key)
+            }
+        }
+    }
+
     public func toJSON() -> JSONValue {
         var members = JSONObject()
         members.reserveCapacity(6)
@@ -1053,6 +1274,20 @@ extension AutoscalingV2.MetricTarget: JSONCodable {
             case "type": if !value.isNull { self.type = try context.decode(value, at: key) }
             case "value": self.value = try context.decode(value, at: key)
             default: context.unknownField(key)
+            }
+        }
+    }
+
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "MetricTarget")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "averageUtilization": self.averageUtilization = try context.decode(&reader, at: key)
+            case "averageValue": self.averageValue = try context.decode(&reader, at: key)
+            case "type": if try !reader.consumeNull() { self.type = try context.decode(&reader, at: key) }
+            case "value": self.value = try context.decode(&reader, at: key)
+            default: try context.skipUnknownField(&reader, key: key)
             }
         }
     }
@@ -1082,6 +1317,19 @@ extension AutoscalingV2.MetricValueStatus: JSONCodable {
         }
     }
 
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "MetricValueStatus")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "averageUtilization": self.averageUtilization = try context.decode(&reader, at: key)
+            case "averageValue": self.averageValue = try context.decode(&reader, at: key)
+            case "value": self.value = try context.decode(&reader, at: key)
+            default: try context.skipUnknownField(&reader, key: key)
+            }
+        }
+    }
+
     public func toJSON() -> JSONValue {
         var members = JSONObject()
         members.reserveCapacity(3)
@@ -1102,6 +1350,19 @@ extension AutoscalingV2.ObjectMetricSource: JSONCodable {
             case "metric": if !value.isNull { self.metric = try context.decode(value, at: key) }
             case "target": if !value.isNull { self.target = try context.decode(value, at: key) }
             default: context.unknownField(key)
+            }
+        }
+    }
+
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "ObjectMetricSource")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "describedObject": if try !reader.consumeNull() { self.describedObject = try context.decode(&reader, at: key) }
+            case "metric": if try !reader.consumeNull() { self.metric = try context.decode(&reader, at: key) }
+            case "target": if try !reader.consumeNull() { self.target = try context.decode(&reader, at: key) }
+            default: try context.skipUnknownField(&reader, key: key)
             }
         }
     }
@@ -1130,6 +1391,19 @@ extension AutoscalingV2.ObjectMetricStatus: JSONCodable {
         }
     }
 
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "ObjectMetricStatus")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "current": if try !reader.consumeNull() { self.current = try context.decode(&reader, at: key) }
+            case "describedObject": if try !reader.consumeNull() { self.describedObject = try context.decode(&reader, at: key) }
+            case "metric": if try !reader.consumeNull() { self.metric = try context.decode(&reader, at: key) }
+            default: try context.skipUnknownField(&reader, key: key)
+            }
+        }
+    }
+
     public func toJSON() -> JSONValue {
         var members = JSONObject()
         members.reserveCapacity(3)
@@ -1149,6 +1423,18 @@ extension AutoscalingV2.PodsMetricSource: JSONCodable {
             case "metric": if !value.isNull { self.metric = try context.decode(value, at: key) }
             case "target": if !value.isNull { self.target = try context.decode(value, at: key) }
             default: context.unknownField(key)
+            }
+        }
+    }
+
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "PodsMetricSource")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "metric": if try !reader.consumeNull() { self.metric = try context.decode(&reader, at: key) }
+            case "target": if try !reader.consumeNull() { self.target = try context.decode(&reader, at: key) }
+            default: try context.skipUnknownField(&reader, key: key)
             }
         }
     }
@@ -1175,6 +1461,18 @@ extension AutoscalingV2.PodsMetricStatus: JSONCodable {
         }
     }
 
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "PodsMetricStatus")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "current": if try !reader.consumeNull() { self.current = try context.decode(&reader, at: key) }
+            case "metric": if try !reader.consumeNull() { self.metric = try context.decode(&reader, at: key) }
+            default: try context.skipUnknownField(&reader, key: key)
+            }
+        }
+    }
+
     public func toJSON() -> JSONValue {
         var members = JSONObject()
         members.reserveCapacity(2)
@@ -1197,6 +1495,18 @@ extension AutoscalingV2.ResourceMetricSource: JSONCodable {
         }
     }
 
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "ResourceMetricSource")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "name": if try !reader.consumeNull() { self.name = try context.decode(&reader, at: key) }
+            case "target": if try !reader.consumeNull() { self.target = try context.decode(&reader, at: key) }
+            default: try context.skipUnknownField(&reader, key: key)
+            }
+        }
+    }
+
     public func toJSON() -> JSONValue {
         var members = JSONObject()
         members.reserveCapacity(2)
@@ -1215,6 +1525,18 @@ extension AutoscalingV2.ResourceMetricStatus: JSONCodable {
             case "current": if !value.isNull { self.current = try context.decode(value, at: key) }
             case "name": if !value.isNull { self.name = try context.decode(value, at: key) }
             default: context.unknownField(key)
+            }
+        }
+    }
+
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "ResourceMetricStatus")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "current": if try !reader.consumeNull() { self.current = try context.decode(&reader, at: key) }
+            case "name": if try !reader.consumeNull() { self.name = try context.decode(&reader, at: key) }
+            default: try context.skipUnknownField(&reader, key: key)
             }
         }
     }

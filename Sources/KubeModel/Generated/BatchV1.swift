@@ -539,6 +539,21 @@ extension BatchV1.CronJob: JSONCodable {
         }
     }
 
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "CronJob")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "apiVersion": self.apiVersion = try context.decode(&reader, at: key)
+            case "kind": self.kind = try context.decode(&reader, at: key)
+            case "metadata": if try !reader.consumeNull() { self.metadata = try context.decode(&reader, at: key) }
+            case "spec": if try !reader.consumeNull() { self.spec = try context.decode(&reader, at: key) }
+            case "status": if try !reader.consumeNull() { self.status = try context.decode(&reader, at: key) }
+            default: try context.skipUnknownField(&reader, key: key)
+            }
+        }
+    }
+
     public func toJSON() -> JSONValue {
         var members = JSONObject()
         members.reserveCapacity(5)
@@ -566,6 +581,20 @@ extension BatchV1.CronJobList: JSONCodable {
             case "metadata": if !value.isNull { self.metadata = try context.decode(value, at: key) }
             case "items": if !value.isNull { self.items = try context.decode(value, at: key) }
             default: context.unknownField(key)
+            }
+        }
+    }
+
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "CronJobList")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "apiVersion": self.apiVersion = try context.decode(&reader, at: key)
+            case "kind": self.kind = try context.decode(&reader, at: key)
+            case "metadata": if try !reader.consumeNull() { self.metadata = try context.decode(&reader, at: key) }
+            case "items": if try !reader.consumeNull() { self.items = try context.decode(&reader, at: key) }
+            default: try context.skipUnknownField(&reader, key: key)
             }
         }
     }
@@ -605,6 +634,24 @@ extension BatchV1.CronJobSpec: JSONCodable {
         }
     }
 
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "CronJobSpec")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "concurrencyPolicy": self.concurrencyPolicy = try context.decode(&reader, at: key)
+            case "failedJobsHistoryLimit": self.failedJobsHistoryLimit = try context.decode(&reader, at: key)
+            case "jobTemplate": if try !reader.consumeNull() { self.jobTemplate = try context.decode(&reader, at: key) }
+            case "schedule": if try !reader.consumeNull() { self.schedule = try context.decode(&reader, at: key) }
+            case "startingDeadlineSeconds": self.startingDeadlineSeconds = try context.decode(&reader, at: key)
+            case "successfulJobsHistoryLimit": self.successfulJobsHistoryLimit = try context.decode(&reader, at: key)
+            case "suspend": self.suspend = try context.decode(&reader, at: key)
+            case "timeZone": self.timeZone = try context.decode(&reader, at: key)
+            default: try context.skipUnknownField(&reader, key: key)
+            }
+        }
+    }
+
     public func toJSON() -> JSONValue {
         var members = JSONObject()
         members.reserveCapacity(8)
@@ -634,6 +681,19 @@ extension BatchV1.CronJobStatus: JSONCodable {
         }
     }
 
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "CronJobStatus")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "active": self.active = try context.decode(&reader, at: key)
+            case "lastScheduleTime": self.lastScheduleTime = try context.decode(&reader, at: key)
+            case "lastSuccessfulTime": self.lastSuccessfulTime = try context.decode(&reader, at: key)
+            default: try context.skipUnknownField(&reader, key: key)
+            }
+        }
+    }
+
     public func toJSON() -> JSONValue {
         var members = JSONObject()
         members.reserveCapacity(3)
@@ -656,6 +716,21 @@ extension BatchV1.Job: JSONCodable {
             case "spec": if !value.isNull { self.spec = try context.decode(value, at: key) }
             case "status": if !value.isNull { self.status = try context.decode(value, at: key) }
             default: context.unknownField(key)
+            }
+        }
+    }
+
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "Job")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "apiVersion": self.apiVersion = try context.decode(&reader, at: key)
+            case "kind": self.kind = try context.decode(&reader, at: key)
+            case "metadata": if try !reader.consumeNull() { self.metadata = try context.decode(&reader, at: key) }
+            case "spec": if try !reader.consumeNull() { self.spec = try context.decode(&reader, at: key) }
+            case "status": if try !reader.consumeNull() { self.status = try context.decode(&reader, at: key) }
+            default: try context.skipUnknownField(&reader, key: key)
             }
         }
     }
@@ -693,6 +768,22 @@ extension BatchV1.JobCondition: JSONCodable {
         }
     }
 
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "JobCondition")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "lastProbeTime": self.lastProbeTime = try context.decode(&reader, at: key)
+            case "lastTransitionTime": self.lastTransitionTime = try context.decode(&reader, at: key)
+            case "message": self.message = try context.decode(&reader, at: key)
+            case "reason": self.reason = try context.decode(&reader, at: key)
+            case "type": if try !reader.consumeNull() { self.type = try context.decode(&reader, at: key) }
+            case "status": if try !reader.consumeNull() { self.status = try context.decode(&reader, at: key) }
+            default: try context.skipUnknownField(&reader, key: key)
+            }
+        }
+    }
+
     public func toJSON() -> JSONValue {
         var members = JSONObject()
         members.reserveCapacity(6)
@@ -717,6 +808,20 @@ extension BatchV1.JobList: JSONCodable {
             case "metadata": if !value.isNull { self.metadata = try context.decode(value, at: key) }
             case "items": if !value.isNull { self.items = try context.decode(value, at: key) }
             default: context.unknownField(key)
+            }
+        }
+    }
+
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "JobList")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "apiVersion": self.apiVersion = try context.decode(&reader, at: key)
+            case "kind": self.kind = try context.decode(&reader, at: key)
+            case "metadata": if try !reader.consumeNull() { self.metadata = try context.decode(&reader, at: key) }
+            case "items": if try !reader.consumeNull() { self.items = try context.decode(&reader, at: key) }
+            default: try context.skipUnknownField(&reader, key: key)
             }
         }
     }
@@ -760,6 +865,32 @@ extension BatchV1.JobSpec: JSONCodable {
             case "template": if !value.isNull { self.template = try context.decode(value, at: key) }
             case "ttlSecondsAfterFinished": self.ttlSecondsAfterFinished = try context.decode(value, at: key)
             default: context.unknownField(key)
+            }
+        }
+    }
+
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "JobSpec")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "activeDeadlineSeconds": self.activeDeadlineSeconds = try context.decode(&reader, at: key)
+            case "backoffLimit": self.backoffLimit = try context.decode(&reader, at: key)
+            case "backoffLimitPerIndex": self.backoffLimitPerIndex = try context.decode(&reader, at: key)
+            case "completionMode": self.completionMode = try context.decode(&reader, at: key)
+            case "completions": self.completions = try context.decode(&reader, at: key)
+            case "managedBy": self.managedBy = try context.decode(&reader, at: key)
+            case "manualSelector": self.manualSelector = try context.decode(&reader, at: key)
+            case "maxFailedIndexes": self.maxFailedIndexes = try context.decode(&reader, at: key)
+            case "parallelism": self.parallelism = try context.decode(&reader, at: key)
+            case "podFailurePolicy": self.podFailurePolicy = try context.decode(&reader, at: key)
+            case "podReplacementPolicy": self.podReplacementPolicy = try context.decode(&reader, at: key)
+            case "selector": self.selector = try context.decode(&reader, at: key)
+            case "successPolicy": self.successPolicy = try context.decode(&reader, at: key)
+            case "suspend": self.suspend = try context.decode(&reader, at: key)
+            case "template": if try !reader.consumeNull() { self.template = try context.decode(&reader, at: key) }
+            case "ttlSecondsAfterFinished": self.ttlSecondsAfterFinished = try context.decode(&reader, at: key)
+            default: try context.skipUnknownField(&reader, key: key)
             }
         }
     }
@@ -809,6 +940,27 @@ extension BatchV1.JobStatus: JSONCodable {
         }
     }
 
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "JobStatus")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "active": self.active = try context.decode(&reader, at: key)
+            case "completedIndexes": self.completedIndexes = try context.decode(&reader, at: key)
+            case "completionTime": self.completionTime = try context.decode(&reader, at: key)
+            case "conditions": self.conditions = try context.decode(&reader, at: key)
+            case "failed": self.failed = try context.decode(&reader, at: key)
+            case "failedIndexes": self.failedIndexes = try context.decode(&reader, at: key)
+            case "ready": self.ready = try context.decode(&reader, at: key)
+            case "startTime": self.startTime = try context.decode(&reader, at: key)
+            case "succeeded": self.succeeded = try context.decode(&reader, at: key)
+            case "terminating": self.terminating = try context.decode(&reader, at: key)
+            case "uncountedTerminatedPods": self.uncountedTerminatedPods = try context.decode(&reader, at: key)
+            default: try context.skipUnknownField(&reader, key: key)
+            }
+        }
+    }
+
     public func toJSON() -> JSONValue {
         var members = JSONObject()
         members.reserveCapacity(11)
@@ -840,6 +992,18 @@ extension BatchV1.JobTemplateSpec: JSONCodable {
         }
     }
 
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "JobTemplateSpec")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "metadata": if try !reader.consumeNull() { self.metadata = try context.decode(&reader, at: key) }
+            case "spec": self.spec = try context.decode(&reader, at: key)
+            default: try context.skipUnknownField(&reader, key: key)
+            }
+        }
+    }
+
     public func toJSON() -> JSONValue {
         var members = JSONObject()
         members.reserveCapacity(2)
@@ -857,6 +1021,17 @@ extension BatchV1.PodFailurePolicy: JSONCodable {
             switch key {
             case "rules": if !value.isNull { self.rules = try context.decode(value, at: key) }
             default: context.unknownField(key)
+            }
+        }
+    }
+
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "PodFailurePolicy")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "rules": if try !reader.consumeNull() { self.rules = try context.decode(&reader, at: key) }
+            default: try context.skipUnknownField(&reader, key: key)
             }
         }
     }
@@ -879,6 +1054,19 @@ extension BatchV1.PodFailurePolicyOnExitCodesRequirement: JSONCodable {
             case "operator": if !value.isNull { self.operator = try context.decode(value, at: key) }
             case "values": if !value.isNull { self.values = try context.decode(value, at: key) }
             default: context.unknownField(key)
+            }
+        }
+    }
+
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "PodFailurePolicyOnExitCodesRequirement")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "containerName": self.containerName = try context.decode(&reader, at: key)
+            case "operator": if try !reader.consumeNull() { self.operator = try context.decode(&reader, at: key) }
+            case "values": if try !reader.consumeNull() { self.values = try context.decode(&reader, at: key) }
+            default: try context.skipUnknownField(&reader, key: key)
             }
         }
     }
@@ -906,6 +1094,18 @@ extension BatchV1.PodFailurePolicyOnPodConditionsPattern: JSONCodable {
         }
     }
 
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "PodFailurePolicyOnPodConditionsPattern")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "type": if try !reader.consumeNull() { self.type = try context.decode(&reader, at: key) }
+            case "status": self.status = try context.decode(&reader, at: key)
+            default: try context.skipUnknownField(&reader, key: key)
+            }
+        }
+    }
+
     public func toJSON() -> JSONValue {
         var members = JSONObject()
         members.reserveCapacity(2)
@@ -925,6 +1125,19 @@ extension BatchV1.PodFailurePolicyRule: JSONCodable {
             case "onExitCodes": self.onExitCodes = try context.decode(value, at: key)
             case "onPodConditions": self.onPodConditions = try context.decode(value, at: key)
             default: context.unknownField(key)
+            }
+        }
+    }
+
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "PodFailurePolicyRule")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "action": if try !reader.consumeNull() { self.action = try context.decode(&reader, at: key) }
+            case "onExitCodes": self.onExitCodes = try context.decode(&reader, at: key)
+            case "onPodConditions": self.onPodConditions = try context.decode(&reader, at: key)
+            default: try context.skipUnknownField(&reader, key: key)
             }
         }
     }
@@ -951,6 +1164,17 @@ extension BatchV1.SuccessPolicy: JSONCodable {
         }
     }
 
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "SuccessPolicy")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "rules": if try !reader.consumeNull() { self.rules = try context.decode(&reader, at: key) }
+            default: try context.skipUnknownField(&reader, key: key)
+            }
+        }
+    }
+
     public func toJSON() -> JSONValue {
         var members = JSONObject()
         members.reserveCapacity(1)
@@ -968,6 +1192,18 @@ extension BatchV1.SuccessPolicyRule: JSONCodable {
             case "succeededCount": self.succeededCount = try context.decode(value, at: key)
             case "succeededIndexes": self.succeededIndexes = try context.decode(value, at: key)
             default: context.unknownField(key)
+            }
+        }
+    }
+
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "SuccessPolicyRule")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "succeededCount": self.succeededCount = try context.decode(&reader, at: key)
+            case "succeededIndexes": self.succeededIndexes = try context.decode(&reader, at: key)
+            default: try context.skipUnknownField(&reader, key: key)
             }
         }
     }
@@ -990,6 +1226,18 @@ extension BatchV1.UncountedTerminatedPods: JSONCodable {
             case "failed": self.failed = try context.decode(value, at: key)
             case "succeeded": self.succeeded = try context.decode(value, at: key)
             default: context.unknownField(key)
+            }
+        }
+    }
+
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "UncountedTerminatedPods")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "failed": self.failed = try context.decode(&reader, at: key)
+            case "succeeded": self.succeeded = try context.decode(&reader, at: key)
+            default: try context.skipUnknownField(&reader, key: key)
             }
         }
     }

@@ -118,6 +118,20 @@ extension CoordinationV1.Lease: JSONCodable {
         }
     }
 
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "Lease")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "apiVersion": self.apiVersion = try context.decode(&reader, at: key)
+            case "kind": self.kind = try context.decode(&reader, at: key)
+            case "metadata": if try !reader.consumeNull() { self.metadata = try context.decode(&reader, at: key) }
+            case "spec": if try !reader.consumeNull() { self.spec = try context.decode(&reader, at: key) }
+            default: try context.skipUnknownField(&reader, key: key)
+            }
+        }
+    }
+
     public func toJSON() -> JSONValue {
         var members = JSONObject()
         members.reserveCapacity(4)
@@ -144,6 +158,20 @@ extension CoordinationV1.LeaseList: JSONCodable {
             case "metadata": if !value.isNull { self.metadata = try context.decode(value, at: key) }
             case "items": if !value.isNull { self.items = try context.decode(value, at: key) }
             default: context.unknownField(key)
+            }
+        }
+    }
+
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "LeaseList")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "apiVersion": self.apiVersion = try context.decode(&reader, at: key)
+            case "kind": self.kind = try context.decode(&reader, at: key)
+            case "metadata": if try !reader.consumeNull() { self.metadata = try context.decode(&reader, at: key) }
+            case "items": if try !reader.consumeNull() { self.items = try context.decode(&reader, at: key) }
+            default: try context.skipUnknownField(&reader, key: key)
             }
         }
     }
@@ -178,6 +206,23 @@ extension CoordinationV1.LeaseSpec: JSONCodable {
             case "renewTime": self.renewTime = try context.decode(value, at: key)
             case "strategy": self.strategy = try context.decode(value, at: key)
             default: context.unknownField(key)
+            }
+        }
+    }
+
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "LeaseSpec")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "acquireTime": self.acquireTime = try context.decode(&reader, at: key)
+            case "holderIdentity": self.holderIdentity = try context.decode(&reader, at: key)
+            case "leaseDurationSeconds": self.leaseDurationSeconds = try context.decode(&reader, at: key)
+            case "leaseTransitions": self.leaseTransitions = try context.decode(&reader, at: key)
+            case "preferredHolder": self.preferredHolder = try context.decode(&reader, at: key)
+            case "renewTime": self.renewTime = try context.decode(&reader, at: key)
+            case "strategy": self.strategy = try context.decode(&reader, at: key)
+            default: try context.skipUnknownField(&reader, key: key)
             }
         }
     }

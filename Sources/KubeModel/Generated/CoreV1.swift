@@ -6774,6 +6774,20 @@ extension CoreV1.AWSElasticBlockStoreVolumeSource: JSONCodable {
         }
     }
 
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "AWSElasticBlockStoreVolumeSource")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "fsType": self.fsType = try context.decode(&reader, at: key)
+            case "partition": self.partition = try context.decode(&reader, at: key)
+            case "readOnly": self.readOnly = try context.decode(&reader, at: key)
+            case "volumeID": if try !reader.consumeNull() { self.volumeID = try context.decode(&reader, at: key) }
+            default: try context.skipUnknownField(&reader, key: key)
+            }
+        }
+    }
+
     public func toJSON() -> JSONValue {
         var members = JSONObject()
         members.reserveCapacity(4)
@@ -6795,6 +6809,19 @@ extension CoreV1.Affinity: JSONCodable {
             case "podAffinity": self.podAffinity = try context.decode(value, at: key)
             case "podAntiAffinity": self.podAntiAffinity = try context.decode(value, at: key)
             default: context.unknownField(key)
+            }
+        }
+    }
+
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "Affinity")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "nodeAffinity": self.nodeAffinity = try context.decode(&reader, at: key)
+            case "podAffinity": self.podAffinity = try context.decode(&reader, at: key)
+            case "podAntiAffinity": self.podAntiAffinity = try context.decode(&reader, at: key)
+            default: try context.skipUnknownField(&reader, key: key)
             }
         }
     }
@@ -6822,6 +6849,18 @@ extension CoreV1.AppArmorProfile: JSONCodable {
         }
     }
 
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "AppArmorProfile")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "localhostProfile": self.localhostProfile = try context.decode(&reader, at: key)
+            case "type": if try !reader.consumeNull() { self.type = try context.decode(&reader, at: key) }
+            default: try context.skipUnknownField(&reader, key: key)
+            }
+        }
+    }
+
     public func toJSON() -> JSONValue {
         var members = JSONObject()
         members.reserveCapacity(2)
@@ -6840,6 +6879,18 @@ extension CoreV1.AttachedVolume: JSONCodable {
             case "devicePath": if !value.isNull { self.devicePath = try context.decode(value, at: key) }
             case "name": if !value.isNull { self.name = try context.decode(value, at: key) }
             default: context.unknownField(key)
+            }
+        }
+    }
+
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "AttachedVolume")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "devicePath": if try !reader.consumeNull() { self.devicePath = try context.decode(&reader, at: key) }
+            case "name": if try !reader.consumeNull() { self.name = try context.decode(&reader, at: key) }
+            default: try context.skipUnknownField(&reader, key: key)
             }
         }
     }
@@ -6866,6 +6917,22 @@ extension CoreV1.AzureDiskVolumeSource: JSONCodable {
             case "fsType": self.fsType = try context.decode(value, at: key)
             case "readOnly": self.readOnly = try context.decode(value, at: key)
             default: context.unknownField(key)
+            }
+        }
+    }
+
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "AzureDiskVolumeSource")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "kind": self.kind = try context.decode(&reader, at: key)
+            case "cachingMode": self.cachingMode = try context.decode(&reader, at: key)
+            case "diskName": if try !reader.consumeNull() { self.diskName = try context.decode(&reader, at: key) }
+            case "diskURI": if try !reader.consumeNull() { self.diskURI = try context.decode(&reader, at: key) }
+            case "fsType": self.fsType = try context.decode(&reader, at: key)
+            case "readOnly": self.readOnly = try context.decode(&reader, at: key)
+            default: try context.skipUnknownField(&reader, key: key)
             }
         }
     }
@@ -6898,6 +6965,20 @@ extension CoreV1.AzureFilePersistentVolumeSource: JSONCodable {
         }
     }
 
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "AzureFilePersistentVolumeSource")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "readOnly": self.readOnly = try context.decode(&reader, at: key)
+            case "secretName": if try !reader.consumeNull() { self.secretName = try context.decode(&reader, at: key) }
+            case "secretNamespace": self.secretNamespace = try context.decode(&reader, at: key)
+            case "shareName": if try !reader.consumeNull() { self.shareName = try context.decode(&reader, at: key) }
+            default: try context.skipUnknownField(&reader, key: key)
+            }
+        }
+    }
+
     public func toJSON() -> JSONValue {
         var members = JSONObject()
         members.reserveCapacity(4)
@@ -6923,6 +7004,19 @@ extension CoreV1.AzureFileVolumeSource: JSONCodable {
         }
     }
 
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "AzureFileVolumeSource")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "readOnly": self.readOnly = try context.decode(&reader, at: key)
+            case "secretName": if try !reader.consumeNull() { self.secretName = try context.decode(&reader, at: key) }
+            case "shareName": if try !reader.consumeNull() { self.shareName = try context.decode(&reader, at: key) }
+            default: try context.skipUnknownField(&reader, key: key)
+            }
+        }
+    }
+
     public func toJSON() -> JSONValue {
         var members = JSONObject()
         members.reserveCapacity(3)
@@ -6944,6 +7038,20 @@ extension CoreV1.Binding: JSONCodable {
             case "metadata": if !value.isNull { self.metadata = try context.decode(value, at: key) }
             case "target": if !value.isNull { self.target = try context.decode(value, at: key) }
             default: context.unknownField(key)
+            }
+        }
+    }
+
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "Binding")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "apiVersion": self.apiVersion = try context.decode(&reader, at: key)
+            case "kind": self.kind = try context.decode(&reader, at: key)
+            case "metadata": if try !reader.consumeNull() { self.metadata = try context.decode(&reader, at: key) }
+            case "target": if try !reader.consumeNull() { self.target = try context.decode(&reader, at: key) }
+            default: try context.skipUnknownField(&reader, key: key)
             }
         }
     }
@@ -6984,6 +7092,26 @@ extension CoreV1.CSIPersistentVolumeSource: JSONCodable {
         }
     }
 
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "CSIPersistentVolumeSource")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "controllerExpandSecretRef": self.controllerExpandSecretRef = try context.decode(&reader, at: key)
+            case "controllerPublishSecretRef": self.controllerPublishSecretRef = try context.decode(&reader, at: key)
+            case "driver": if try !reader.consumeNull() { self.driver = try context.decode(&reader, at: key) }
+            case "fsType": self.fsType = try context.decode(&reader, at: key)
+            case "nodeExpandSecretRef": self.nodeExpandSecretRef = try context.decode(&reader, at: key)
+            case "nodePublishSecretRef": self.nodePublishSecretRef = try context.decode(&reader, at: key)
+            case "nodeStageSecretRef": self.nodeStageSecretRef = try context.decode(&reader, at: key)
+            case "readOnly": self.readOnly = try context.decode(&reader, at: key)
+            case "volumeAttributes": self.volumeAttributes = try context.decode(&reader, at: key)
+            case "volumeHandle": if try !reader.consumeNull() { self.volumeHandle = try context.decode(&reader, at: key) }
+            default: try context.skipUnknownField(&reader, key: key)
+            }
+        }
+    }
+
     public func toJSON() -> JSONValue {
         var members = JSONObject()
         members.reserveCapacity(10)
@@ -7017,6 +7145,21 @@ extension CoreV1.CSIVolumeSource: JSONCodable {
         }
     }
 
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "CSIVolumeSource")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "driver": if try !reader.consumeNull() { self.driver = try context.decode(&reader, at: key) }
+            case "fsType": self.fsType = try context.decode(&reader, at: key)
+            case "nodePublishSecretRef": self.nodePublishSecretRef = try context.decode(&reader, at: key)
+            case "readOnly": self.readOnly = try context.decode(&reader, at: key)
+            case "volumeAttributes": self.volumeAttributes = try context.decode(&reader, at: key)
+            default: try context.skipUnknownField(&reader, key: key)
+            }
+        }
+    }
+
     public func toJSON() -> JSONValue {
         var members = JSONObject()
         members.reserveCapacity(5)
@@ -7038,6 +7181,18 @@ extension CoreV1.Capabilities: JSONCodable {
             case "add": self.add = try context.decode(value, at: key)
             case "drop": self.drop = try context.decode(value, at: key)
             default: context.unknownField(key)
+            }
+        }
+    }
+
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "Capabilities")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "add": self.add = try context.decode(&reader, at: key)
+            case "drop": self.drop = try context.decode(&reader, at: key)
+            default: try context.skipUnknownField(&reader, key: key)
             }
         }
     }
@@ -7064,6 +7219,22 @@ extension CoreV1.CephFSPersistentVolumeSource: JSONCodable {
             case "secretRef": self.secretRef = try context.decode(value, at: key)
             case "user": self.user = try context.decode(value, at: key)
             default: context.unknownField(key)
+            }
+        }
+    }
+
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "CephFSPersistentVolumeSource")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "monitors": if try !reader.consumeNull() { self.monitors = try context.decode(&reader, at: key) }
+            case "path": self.path = try context.decode(&reader, at: key)
+            case "readOnly": self.readOnly = try context.decode(&reader, at: key)
+            case "secretFile": self.secretFile = try context.decode(&reader, at: key)
+            case "secretRef": self.secretRef = try context.decode(&reader, at: key)
+            case "user": self.user = try context.decode(&reader, at: key)
+            default: try context.skipUnknownField(&reader, key: key)
             }
         }
     }
@@ -7098,6 +7269,22 @@ extension CoreV1.CephFSVolumeSource: JSONCodable {
         }
     }
 
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "CephFSVolumeSource")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "monitors": if try !reader.consumeNull() { self.monitors = try context.decode(&reader, at: key) }
+            case "path": self.path = try context.decode(&reader, at: key)
+            case "readOnly": self.readOnly = try context.decode(&reader, at: key)
+            case "secretFile": self.secretFile = try context.decode(&reader, at: key)
+            case "secretRef": self.secretRef = try context.decode(&reader, at: key)
+            case "user": self.user = try context.decode(&reader, at: key)
+            default: try context.skipUnknownField(&reader, key: key)
+            }
+        }
+    }
+
     public func toJSON() -> JSONValue {
         var members = JSONObject()
         members.reserveCapacity(6)
@@ -7122,6 +7309,20 @@ extension CoreV1.CinderPersistentVolumeSource: JSONCodable {
             case "secretRef": self.secretRef = try context.decode(value, at: key)
             case "volumeID": if !value.isNull { self.volumeID = try context.decode(value, at: key) }
             default: context.unknownField(key)
+            }
+        }
+    }
+
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "CinderPersistentVolumeSource")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "fsType": self.fsType = try context.decode(&reader, at: key)
+            case "readOnly": self.readOnly = try context.decode(&reader, at: key)
+            case "secretRef": self.secretRef = try context.decode(&reader, at: key)
+            case "volumeID": if try !reader.consumeNull() { self.volumeID = try context.decode(&reader, at: key) }
+            default: try context.skipUnknownField(&reader, key: key)
             }
         }
     }
@@ -7152,6 +7353,20 @@ extension CoreV1.CinderVolumeSource: JSONCodable {
         }
     }
 
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "CinderVolumeSource")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "fsType": self.fsType = try context.decode(&reader, at: key)
+            case "readOnly": self.readOnly = try context.decode(&reader, at: key)
+            case "secretRef": self.secretRef = try context.decode(&reader, at: key)
+            case "volumeID": if try !reader.consumeNull() { self.volumeID = try context.decode(&reader, at: key) }
+            default: try context.skipUnknownField(&reader, key: key)
+            }
+        }
+    }
+
     public func toJSON() -> JSONValue {
         var members = JSONObject()
         members.reserveCapacity(4)
@@ -7171,6 +7386,17 @@ extension CoreV1.ClientIPConfig: JSONCodable {
             switch key {
             case "timeoutSeconds": self.timeoutSeconds = try context.decode(value, at: key)
             default: context.unknownField(key)
+            }
+        }
+    }
+
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "ClientIPConfig")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "timeoutSeconds": self.timeoutSeconds = try context.decode(&reader, at: key)
+            default: try context.skipUnknownField(&reader, key: key)
             }
         }
     }
@@ -7195,6 +7421,21 @@ extension CoreV1.ClusterTrustBundleProjection: JSONCodable {
             case "path": if !value.isNull { self.path = try context.decode(value, at: key) }
             case "signerName": self.signerName = try context.decode(value, at: key)
             default: context.unknownField(key)
+            }
+        }
+    }
+
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "ClusterTrustBundleProjection")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "labelSelector": self.labelSelector = try context.decode(&reader, at: key)
+            case "name": self.name = try context.decode(&reader, at: key)
+            case "optional": self.optional = try context.decode(&reader, at: key)
+            case "path": if try !reader.consumeNull() { self.path = try context.decode(&reader, at: key) }
+            case "signerName": self.signerName = try context.decode(&reader, at: key)
+            default: try context.skipUnknownField(&reader, key: key)
             }
         }
     }
@@ -7226,6 +7467,20 @@ extension CoreV1.ComponentCondition: JSONCodable {
         }
     }
 
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "ComponentCondition")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "error": self.error = try context.decode(&reader, at: key)
+            case "message": self.message = try context.decode(&reader, at: key)
+            case "type": if try !reader.consumeNull() { self.type = try context.decode(&reader, at: key) }
+            case "status": if try !reader.consumeNull() { self.status = try context.decode(&reader, at: key) }
+            default: try context.skipUnknownField(&reader, key: key)
+            }
+        }
+    }
+
     public func toJSON() -> JSONValue {
         var members = JSONObject()
         members.reserveCapacity(4)
@@ -7248,6 +7503,20 @@ extension CoreV1.ComponentStatus: JSONCodable {
             case "metadata": if !value.isNull { self.metadata = try context.decode(value, at: key) }
             case "conditions": self.conditions = try context.decode(value, at: key)
             default: context.unknownField(key)
+            }
+        }
+    }
+
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "ComponentStatus")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "apiVersion": self.apiVersion = try context.decode(&reader, at: key)
+            case "kind": self.kind = try context.decode(&reader, at: key)
+            case "metadata": if try !reader.consumeNull() { self.metadata = try context.decode(&reader, at: key) }
+            case "conditions": self.conditions = try context.decode(&reader, at: key)
+            default: try context.skipUnknownField(&reader, key: key)
             }
         }
     }
@@ -7278,6 +7547,20 @@ extension CoreV1.ComponentStatusList: JSONCodable {
             case "metadata": if !value.isNull { self.metadata = try context.decode(value, at: key) }
             case "items": if !value.isNull { self.items = try context.decode(value, at: key) }
             default: context.unknownField(key)
+            }
+        }
+    }
+
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "ComponentStatusList")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "apiVersion": self.apiVersion = try context.decode(&reader, at: key)
+            case "kind": self.kind = try context.decode(&reader, at: key)
+            case "metadata": if try !reader.consumeNull() { self.metadata = try context.decode(&reader, at: key) }
+            case "items": if try !reader.consumeNull() { self.items = try context.decode(&reader, at: key) }
+            default: try context.skipUnknownField(&reader, key: key)
             }
         }
     }
@@ -7315,6 +7598,22 @@ extension CoreV1.ConfigMap: JSONCodable {
         }
     }
 
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "ConfigMap")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "apiVersion": self.apiVersion = try context.decode(&reader, at: key)
+            case "kind": self.kind = try context.decode(&reader, at: key)
+            case "metadata": if try !reader.consumeNull() { self.metadata = try context.decode(&reader, at: key) }
+            case "binaryData": self.binaryData = try context.decode(&reader, at: key)
+            case "data": self.data = try context.decode(&reader, at: key)
+            case "immutable": self.immutable = try context.decode(&reader, at: key)
+            default: try context.skipUnknownField(&reader, key: key)
+            }
+        }
+    }
+
     public func toJSON() -> JSONValue {
         var members = JSONObject()
         members.reserveCapacity(6)
@@ -7345,6 +7644,18 @@ extension CoreV1.ConfigMapEnvSource: JSONCodable {
         }
     }
 
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "ConfigMapEnvSource")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "name": self.name = try context.decode(&reader, at: key)
+            case "optional": self.optional = try context.decode(&reader, at: key)
+            default: try context.skipUnknownField(&reader, key: key)
+            }
+        }
+    }
+
     public func toJSON() -> JSONValue {
         var members = JSONObject()
         members.reserveCapacity(2)
@@ -7364,6 +7675,19 @@ extension CoreV1.ConfigMapKeySelector: JSONCodable {
             case "name": self.name = try context.decode(value, at: key)
             case "optional": self.optional = try context.decode(value, at: key)
             default: context.unknownField(key)
+            }
+        }
+    }
+
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "ConfigMapKeySelector")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "key": if try !reader.consumeNull() { self.key = try context.decode(&reader, at: key) }
+            case "name": self.name = try context.decode(&reader, at: key)
+            case "optional": self.optional = try context.decode(&reader, at: key)
+            default: try context.skipUnknownField(&reader, key: key)
             }
         }
     }
@@ -7389,6 +7713,20 @@ extension CoreV1.ConfigMapList: JSONCodable {
             case "metadata": if !value.isNull { self.metadata = try context.decode(value, at: key) }
             case "items": if !value.isNull { self.items = try context.decode(value, at: key) }
             default: context.unknownField(key)
+            }
+        }
+    }
+
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "ConfigMapList")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "apiVersion": self.apiVersion = try context.decode(&reader, at: key)
+            case "kind": self.kind = try context.decode(&reader, at: key)
+            case "metadata": if try !reader.consumeNull() { self.metadata = try context.decode(&reader, at: key) }
+            case "items": if try !reader.consumeNull() { self.items = try context.decode(&reader, at: key) }
+            default: try context.skipUnknownField(&reader, key: key)
             }
         }
     }
@@ -7425,6 +7763,21 @@ extension CoreV1.ConfigMapNodeConfigSource: JSONCodable {
         }
     }
 
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "ConfigMapNodeConfigSource")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "kubeletConfigKey": if try !reader.consumeNull() { self.kubeletConfigKey = try context.decode(&reader, at: key) }
+            case "name": if try !reader.consumeNull() { self.name = try context.decode(&reader, at: key) }
+            case "namespace": if try !reader.consumeNull() { self.namespace = try context.decode(&reader, at: key) }
+            case "resourceVersion": self.resourceVersion = try context.decode(&reader, at: key)
+            case "uid": self.uid = try context.decode(&reader, at: key)
+            default: try context.skipUnknownField(&reader, key: key)
+            }
+        }
+    }
+
     public func toJSON() -> JSONValue {
         var members = JSONObject()
         members.reserveCapacity(5)
@@ -7451,6 +7804,19 @@ extension CoreV1.ConfigMapProjection: JSONCodable {
         }
     }
 
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "ConfigMapProjection")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "items": self.items = try context.decode(&reader, at: key)
+            case "name": self.name = try context.decode(&reader, at: key)
+            case "optional": self.optional = try context.decode(&reader, at: key)
+            default: try context.skipUnknownField(&reader, key: key)
+            }
+        }
+    }
+
     public func toJSON() -> JSONValue {
         var members = JSONObject()
         members.reserveCapacity(3)
@@ -7472,6 +7838,20 @@ extension CoreV1.ConfigMapVolumeSource: JSONCodable {
             case "name": self.name = try context.decode(value, at: key)
             case "optional": self.optional = try context.decode(value, at: key)
             default: context.unknownField(key)
+            }
+        }
+    }
+
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "ConfigMapVolumeSource")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "defaultMode": self.defaultMode = try context.decode(&reader, at: key)
+            case "items": self.items = try context.decode(&reader, at: key)
+            case "name": self.name = try context.decode(&reader, at: key)
+            case "optional": self.optional = try context.decode(&reader, at: key)
+            default: try context.skipUnknownField(&reader, key: key)
             }
         }
     }
@@ -7523,6 +7903,41 @@ extension CoreV1.Container: JSONCodable {
         }
     }
 
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "Container")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "args": self.args = try context.decode(&reader, at: key)
+            case "command": self.command = try context.decode(&reader, at: key)
+            case "env": self.env = try context.decode(&reader, at: key)
+            case "envFrom": self.envFrom = try context.decode(&reader, at: key)
+            case "image": self.image = try context.decode(&reader, at: key)
+            case "imagePullPolicy": self.imagePullPolicy = try context.decode(&reader, at: key)
+            case "lifecycle": self.lifecycle = try context.decode(&reader, at: key)
+            case "livenessProbe": self.livenessProbe = try context.decode(&reader, at: key)
+            case "name": if try !reader.consumeNull() { self.name = try context.decode(&reader, at: key) }
+            case "ports": self.ports = try context.decode(&reader, at: key)
+            case "readinessProbe": self.readinessProbe = try context.decode(&reader, at: key)
+            case "resizePolicy": self.resizePolicy = try context.decode(&reader, at: key)
+            case "resources": self.resources = try context.decode(&reader, at: key)
+            case "restartPolicy": self.restartPolicy = try context.decode(&reader, at: key)
+            case "restartPolicyRules": self.restartPolicyRules = try context.decode(&reader, at: key)
+            case "securityContext": self.securityContext = try context.decode(&reader, at: key)
+            case "startupProbe": self.startupProbe = try context.decode(&reader, at: key)
+            case "stdin": self.stdin = try context.decode(&reader, at: key)
+            case "stdinOnce": self.stdinOnce = try context.decode(&reader, at: key)
+            case "terminationMessagePath": self.terminationMessagePath = try context.decode(&reader, at: key)
+            case "terminationMessagePolicy": self.terminationMessagePolicy = try context.decode(&reader, at: key)
+            case "tty": self.tty = try context.decode(&reader, at: key)
+            case "volumeDevices": self.volumeDevices = try context.decode(&reader, at: key)
+            case "volumeMounts": self.volumeMounts = try context.decode(&reader, at: key)
+            case "workingDir": self.workingDir = try context.decode(&reader, at: key)
+            default: try context.skipUnknownField(&reader, key: key)
+            }
+        }
+    }
+
     public func toJSON() -> JSONValue {
         var members = JSONObject()
         members.reserveCapacity(25)
@@ -7569,6 +7984,19 @@ extension CoreV1.ContainerExtendedResourceRequest: JSONCodable {
         }
     }
 
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "ContainerExtendedResourceRequest")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "containerName": if try !reader.consumeNull() { self.containerName = try context.decode(&reader, at: key) }
+            case "requestName": if try !reader.consumeNull() { self.requestName = try context.decode(&reader, at: key) }
+            case "resourceName": if try !reader.consumeNull() { self.resourceName = try context.decode(&reader, at: key) }
+            default: try context.skipUnknownField(&reader, key: key)
+            }
+        }
+    }
+
     public func toJSON() -> JSONValue {
         var members = JSONObject()
         members.reserveCapacity(3)
@@ -7588,6 +8016,18 @@ extension CoreV1.ContainerImage: JSONCodable {
             case "names": self.names = try context.decode(value, at: key)
             case "sizeBytes": self.sizeBytes = try context.decode(value, at: key)
             default: context.unknownField(key)
+            }
+        }
+    }
+
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "ContainerImage")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "names": self.names = try context.decode(&reader, at: key)
+            case "sizeBytes": self.sizeBytes = try context.decode(&reader, at: key)
+            default: try context.skipUnknownField(&reader, key: key)
             }
         }
     }
@@ -7617,6 +8057,21 @@ extension CoreV1.ContainerPort: JSONCodable {
         }
     }
 
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "ContainerPort")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "containerPort": if try !reader.consumeNull() { self.containerPort = try context.decode(&reader, at: key) }
+            case "hostIP": self.hostIP = try context.decode(&reader, at: key)
+            case "hostPort": self.hostPort = try context.decode(&reader, at: key)
+            case "name": self.name = try context.decode(&reader, at: key)
+            case "protocol": self.protocol = try context.decode(&reader, at: key)
+            default: try context.skipUnknownField(&reader, key: key)
+            }
+        }
+    }
+
     public func toJSON() -> JSONValue {
         var members = JSONObject()
         members.reserveCapacity(5)
@@ -7638,6 +8093,18 @@ extension CoreV1.ContainerResizePolicy: JSONCodable {
             case "resourceName": if !value.isNull { self.resourceName = try context.decode(value, at: key) }
             case "restartPolicy": if !value.isNull { self.restartPolicy = try context.decode(value, at: key) }
             default: context.unknownField(key)
+            }
+        }
+    }
+
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "ContainerResizePolicy")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "resourceName": if try !reader.consumeNull() { self.resourceName = try context.decode(&reader, at: key) }
+            case "restartPolicy": if try !reader.consumeNull() { self.restartPolicy = try context.decode(&reader, at: key) }
+            default: try context.skipUnknownField(&reader, key: key)
             }
         }
     }
@@ -7664,6 +8131,18 @@ extension CoreV1.ContainerRestartRule: JSONCodable {
         }
     }
 
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "ContainerRestartRule")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "action": if try !reader.consumeNull() { self.action = try context.decode(&reader, at: key) }
+            case "exitCodes": self.exitCodes = try context.decode(&reader, at: key)
+            default: try context.skipUnknownField(&reader, key: key)
+            }
+        }
+    }
+
     public func toJSON() -> JSONValue {
         var members = JSONObject()
         members.reserveCapacity(2)
@@ -7682,6 +8161,18 @@ extension CoreV1.ContainerRestartRuleOnExitCodes: JSONCodable {
             case "operator": if !value.isNull { self.operator = try context.decode(value, at: key) }
             case "values": self.values = try context.decode(value, at: key)
             default: context.unknownField(key)
+            }
+        }
+    }
+
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "ContainerRestartRuleOnExitCodes")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "operator": if try !reader.consumeNull() { self.operator = try context.decode(&reader, at: key) }
+            case "values": self.values = try context.decode(&reader, at: key)
+            default: try context.skipUnknownField(&reader, key: key)
             }
         }
     }
@@ -7709,6 +8200,19 @@ extension CoreV1.ContainerState: JSONCodable {
         }
     }
 
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "ContainerState")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "running": self.running = try context.decode(&reader, at: key)
+            case "terminated": self.terminated = try context.decode(&reader, at: key)
+            case "waiting": self.waiting = try context.decode(&reader, at: key)
+            default: try context.skipUnknownField(&reader, key: key)
+            }
+        }
+    }
+
     public func toJSON() -> JSONValue {
         var members = JSONObject()
         members.reserveCapacity(3)
@@ -7727,6 +8231,17 @@ extension CoreV1.ContainerStateRunning: JSONCodable {
             switch key {
             case "startedAt": self.startedAt = try context.decode(value, at: key)
             default: context.unknownField(key)
+            }
+        }
+    }
+
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "ContainerStateRunning")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "startedAt": self.startedAt = try context.decode(&reader, at: key)
+            default: try context.skipUnknownField(&reader, key: key)
             }
         }
     }
@@ -7757,6 +8272,23 @@ extension CoreV1.ContainerStateTerminated: JSONCodable {
         }
     }
 
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "ContainerStateTerminated")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "containerID": self.containerID = try context.decode(&reader, at: key)
+            case "exitCode": if try !reader.consumeNull() { self.exitCode = try context.decode(&reader, at: key) }
+            case "finishedAt": self.finishedAt = try context.decode(&reader, at: key)
+            case "message": self.message = try context.decode(&reader, at: key)
+            case "reason": self.reason = try context.decode(&reader, at: key)
+            case "signal": self.signal = try context.decode(&reader, at: key)
+            case "startedAt": self.startedAt = try context.decode(&reader, at: key)
+            default: try context.skipUnknownField(&reader, key: key)
+            }
+        }
+    }
+
     public func toJSON() -> JSONValue {
         var members = JSONObject()
         members.reserveCapacity(7)
@@ -7780,6 +8312,18 @@ extension CoreV1.ContainerStateWaiting: JSONCodable {
             case "message": self.message = try context.decode(value, at: key)
             case "reason": self.reason = try context.decode(value, at: key)
             default: context.unknownField(key)
+            }
+        }
+    }
+
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "ContainerStateWaiting")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "message": self.message = try context.decode(&reader, at: key)
+            case "reason": self.reason = try context.decode(&reader, at: key)
+            default: try context.skipUnknownField(&reader, key: key)
             }
         }
     }
@@ -7819,6 +8363,31 @@ extension CoreV1.ContainerStatus: JSONCodable {
         }
     }
 
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "ContainerStatus")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "allocatedResources": self.allocatedResources = try context.decode(&reader, at: key)
+            case "allocatedResourcesStatus": self.allocatedResourcesStatus = try context.decode(&reader, at: key)
+            case "containerID": self.containerID = try context.decode(&reader, at: key)
+            case "image": if try !reader.consumeNull() { self.image = try context.decode(&reader, at: key) }
+            case "imageID": if try !reader.consumeNull() { self.imageID = try context.decode(&reader, at: key) }
+            case "lastState": self.lastState = try context.decode(&reader, at: key)
+            case "name": if try !reader.consumeNull() { self.name = try context.decode(&reader, at: key) }
+            case "ready": if try !reader.consumeNull() { self.ready = try context.decode(&reader, at: key) }
+            case "resources": self.resources = try context.decode(&reader, at: key)
+            case "restartCount": if try !reader.consumeNull() { self.restartCount = try context.decode(&reader, at: key) }
+            case "started": self.started = try context.decode(&reader, at: key)
+            case "state": self.state = try context.decode(&reader, at: key)
+            case "stopSignal": self.stopSignal = try context.decode(&reader, at: key)
+            case "user": self.user = try context.decode(&reader, at: key)
+            case "volumeMounts": self.volumeMounts = try context.decode(&reader, at: key)
+            default: try context.skipUnknownField(&reader, key: key)
+            }
+        }
+    }
+
     public func toJSON() -> JSONValue {
         var members = JSONObject()
         members.reserveCapacity(15)
@@ -7853,6 +8422,17 @@ extension CoreV1.ContainerUser: JSONCodable {
         }
     }
 
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "ContainerUser")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "linux": self.linux = try context.decode(&reader, at: key)
+            default: try context.skipUnknownField(&reader, key: key)
+            }
+        }
+    }
+
     public func toJSON() -> JSONValue {
         var members = JSONObject()
         members.reserveCapacity(1)
@@ -7869,6 +8449,17 @@ extension CoreV1.DaemonEndpoint: JSONCodable {
             switch key {
             case "Port": if !value.isNull { self.Port = try context.decode(value, at: key) }
             default: context.unknownField(key)
+            }
+        }
+    }
+
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "DaemonEndpoint")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "Port": if try !reader.consumeNull() { self.Port = try context.decode(&reader, at: key) }
+            default: try context.skipUnknownField(&reader, key: key)
             }
         }
     }
@@ -7893,6 +8484,17 @@ extension CoreV1.DownwardAPIProjection: JSONCodable {
         }
     }
 
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "DownwardAPIProjection")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "items": self.items = try context.decode(&reader, at: key)
+            default: try context.skipUnknownField(&reader, key: key)
+            }
+        }
+    }
+
     public func toJSON() -> JSONValue {
         var members = JSONObject()
         members.reserveCapacity(1)
@@ -7912,6 +8514,20 @@ extension CoreV1.DownwardAPIVolumeFile: JSONCodable {
             case "path": if !value.isNull { self.path = try context.decode(value, at: key) }
             case "resourceFieldRef": self.resourceFieldRef = try context.decode(value, at: key)
             default: context.unknownField(key)
+            }
+        }
+    }
+
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "DownwardAPIVolumeFile")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "fieldRef": self.fieldRef = try context.decode(&reader, at: key)
+            case "mode": self.mode = try context.decode(&reader, at: key)
+            case "path": if try !reader.consumeNull() { self.path = try context.decode(&reader, at: key) }
+            case "resourceFieldRef": self.resourceFieldRef = try context.decode(&reader, at: key)
+            default: try context.skipUnknownField(&reader, key: key)
             }
         }
     }
@@ -7940,6 +8556,18 @@ extension CoreV1.DownwardAPIVolumeSource: JSONCodable {
         }
     }
 
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "DownwardAPIVolumeSource")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "defaultMode": self.defaultMode = try context.decode(&reader, at: key)
+            case "items": self.items = try context.decode(&reader, at: key)
+            default: try context.skipUnknownField(&reader, key: key)
+            }
+        }
+    }
+
     public func toJSON() -> JSONValue {
         var members = JSONObject()
         members.reserveCapacity(2)
@@ -7958,6 +8586,18 @@ extension CoreV1.EmptyDirVolumeSource: JSONCodable {
             case "medium": self.medium = try context.decode(value, at: key)
             case "sizeLimit": self.sizeLimit = try context.decode(value, at: key)
             default: context.unknownField(key)
+            }
+        }
+    }
+
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "EmptyDirVolumeSource")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "medium": self.medium = try context.decode(&reader, at: key)
+            case "sizeLimit": self.sizeLimit = try context.decode(&reader, at: key)
+            default: try context.skipUnknownField(&reader, key: key)
             }
         }
     }
@@ -7982,6 +8622,20 @@ extension CoreV1.EndpointAddress: JSONCodable {
             case "nodeName": self.nodeName = try context.decode(value, at: key)
             case "targetRef": self.targetRef = try context.decode(value, at: key)
             default: context.unknownField(key)
+            }
+        }
+    }
+
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "EndpointAddress")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "hostname": self.hostname = try context.decode(&reader, at: key)
+            case "ip": if try !reader.consumeNull() { self.ip = try context.decode(&reader, at: key) }
+            case "nodeName": self.nodeName = try context.decode(&reader, at: key)
+            case "targetRef": self.targetRef = try context.decode(&reader, at: key)
+            default: try context.skipUnknownField(&reader, key: key)
             }
         }
     }
@@ -8012,6 +8666,20 @@ extension CoreV1.EndpointPort: JSONCodable {
         }
     }
 
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "EndpointPort")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "appProtocol": self.appProtocol = try context.decode(&reader, at: key)
+            case "name": self.name = try context.decode(&reader, at: key)
+            case "port": if try !reader.consumeNull() { self.port = try context.decode(&reader, at: key) }
+            case "protocol": self.protocol = try context.decode(&reader, at: key)
+            default: try context.skipUnknownField(&reader, key: key)
+            }
+        }
+    }
+
     public func toJSON() -> JSONValue {
         var members = JSONObject()
         members.reserveCapacity(4)
@@ -8037,6 +8705,19 @@ extension CoreV1.EndpointSubset: JSONCodable {
         }
     }
 
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "EndpointSubset")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "addresses": self.addresses = try context.decode(&reader, at: key)
+            case "notReadyAddresses": self.notReadyAddresses = try context.decode(&reader, at: key)
+            case "ports": self.ports = try context.decode(&reader, at: key)
+            default: try context.skipUnknownField(&reader, key: key)
+            }
+        }
+    }
+
     public func toJSON() -> JSONValue {
         var members = JSONObject()
         members.reserveCapacity(3)
@@ -8058,6 +8739,20 @@ extension CoreV1.Endpoints: JSONCodable {
             case "metadata": if !value.isNull { self.metadata = try context.decode(value, at: key) }
             case "subsets": self.subsets = try context.decode(value, at: key)
             default: context.unknownField(key)
+            }
+        }
+    }
+
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "Endpoints")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "apiVersion": self.apiVersion = try context.decode(&reader, at: key)
+            case "kind": self.kind = try context.decode(&reader, at: key)
+            case "metadata": if try !reader.consumeNull() { self.metadata = try context.decode(&reader, at: key) }
+            case "subsets": self.subsets = try context.decode(&reader, at: key)
+            default: try context.skipUnknownField(&reader, key: key)
             }
         }
     }
@@ -8092,6 +8787,20 @@ extension CoreV1.EndpointsList: JSONCodable {
         }
     }
 
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "EndpointsList")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "apiVersion": self.apiVersion = try context.decode(&reader, at: key)
+            case "kind": self.kind = try context.decode(&reader, at: key)
+            case "metadata": if try !reader.consumeNull() { self.metadata = try context.decode(&reader, at: key) }
+            case "items": if try !reader.consumeNull() { self.items = try context.decode(&reader, at: key) }
+            default: try context.skipUnknownField(&reader, key: key)
+            }
+        }
+    }
+
     public func toJSON() -> JSONValue {
         var members = JSONObject()
         members.reserveCapacity(4)
@@ -8122,6 +8831,19 @@ extension CoreV1.EnvFromSource: JSONCodable {
         }
     }
 
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "EnvFromSource")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "configMapRef": self.configMapRef = try context.decode(&reader, at: key)
+            case "prefix": self.prefix = try context.decode(&reader, at: key)
+            case "secretRef": self.secretRef = try context.decode(&reader, at: key)
+            default: try context.skipUnknownField(&reader, key: key)
+            }
+        }
+    }
+
     public func toJSON() -> JSONValue {
         var members = JSONObject()
         members.reserveCapacity(3)
@@ -8142,6 +8864,19 @@ extension CoreV1.EnvVar: JSONCodable {
             case "value": self.value = try context.decode(value, at: key)
             case "valueFrom": self.valueFrom = try context.decode(value, at: key)
             default: context.unknownField(key)
+            }
+        }
+    }
+
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "EnvVar")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "name": if try !reader.consumeNull() { self.name = try context.decode(&reader, at: key) }
+            case "value": self.value = try context.decode(&reader, at: key)
+            case "valueFrom": self.valueFrom = try context.decode(&reader, at: key)
+            default: try context.skipUnknownField(&reader, key: key)
             }
         }
     }
@@ -8168,6 +8903,21 @@ extension CoreV1.EnvVarSource: JSONCodable {
             case "resourceFieldRef": self.resourceFieldRef = try context.decode(value, at: key)
             case "secretKeyRef": self.secretKeyRef = try context.decode(value, at: key)
             default: context.unknownField(key)
+            }
+        }
+    }
+
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "EnvVarSource")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "configMapKeyRef": self.configMapKeyRef = try context.decode(&reader, at: key)
+            case "fieldRef": self.fieldRef = try context.decode(&reader, at: key)
+            case "fileKeyRef": self.fileKeyRef = try context.decode(&reader, at: key)
+            case "resourceFieldRef": self.resourceFieldRef = try context.decode(&reader, at: key)
+            case "secretKeyRef": self.secretKeyRef = try context.decode(&reader, at: key)
+            default: try context.skipUnknownField(&reader, key: key)
             }
         }
     }
@@ -8221,6 +8971,42 @@ extension CoreV1.EphemeralContainer: JSONCodable {
         }
     }
 
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "EphemeralContainer")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "args": self.args = try context.decode(&reader, at: key)
+            case "command": self.command = try context.decode(&reader, at: key)
+            case "env": self.env = try context.decode(&reader, at: key)
+            case "envFrom": self.envFrom = try context.decode(&reader, at: key)
+            case "image": self.image = try context.decode(&reader, at: key)
+            case "imagePullPolicy": self.imagePullPolicy = try context.decode(&reader, at: key)
+            case "lifecycle": self.lifecycle = try context.decode(&reader, at: key)
+            case "livenessProbe": self.livenessProbe = try context.decode(&reader, at: key)
+            case "name": if try !reader.consumeNull() { self.name = try context.decode(&reader, at: key) }
+            case "ports": self.ports = try context.decode(&reader, at: key)
+            case "readinessProbe": self.readinessProbe = try context.decode(&reader, at: key)
+            case "resizePolicy": self.resizePolicy = try context.decode(&reader, at: key)
+            case "resources": self.resources = try context.decode(&reader, at: key)
+            case "restartPolicy": self.restartPolicy = try context.decode(&reader, at: key)
+            case "restartPolicyRules": self.restartPolicyRules = try context.decode(&reader, at: key)
+            case "securityContext": self.securityContext = try context.decode(&reader, at: key)
+            case "startupProbe": self.startupProbe = try context.decode(&reader, at: key)
+            case "stdin": self.stdin = try context.decode(&reader, at: key)
+            case "stdinOnce": self.stdinOnce = try context.decode(&reader, at: key)
+            case "targetContainerName": self.targetContainerName = try context.decode(&reader, at: key)
+            case "terminationMessagePath": self.terminationMessagePath = try context.decode(&reader, at: key)
+            case "terminationMessagePolicy": self.terminationMessagePolicy = try context.decode(&reader, at: key)
+            case "tty": self.tty = try context.decode(&reader, at: key)
+            case "volumeDevices": self.volumeDevices = try context.decode(&reader, at: key)
+            case "volumeMounts": self.volumeMounts = try context.decode(&reader, at: key)
+            case "workingDir": self.workingDir = try context.decode(&reader, at: key)
+            default: try context.skipUnknownField(&reader, key: key)
+            }
+        }
+    }
+
     public func toJSON() -> JSONValue {
         var members = JSONObject()
         members.reserveCapacity(26)
@@ -8266,6 +9052,17 @@ extension CoreV1.EphemeralVolumeSource: JSONCodable {
         }
     }
 
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "EphemeralVolumeSource")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "volumeClaimTemplate": self.volumeClaimTemplate = try context.decode(&reader, at: key)
+            default: try context.skipUnknownField(&reader, key: key)
+            }
+        }
+    }
+
     public func toJSON() -> JSONValue {
         var members = JSONObject()
         members.reserveCapacity(1)
@@ -8298,6 +9095,33 @@ extension CoreV1.Event: JSONCodable {
             case "source": self.source = try context.decode(value, at: key)
             case "type": self.type = try context.decode(value, at: key)
             default: context.unknownField(key)
+            }
+        }
+    }
+
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "Event")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "apiVersion": self.apiVersion = try context.decode(&reader, at: key)
+            case "kind": self.kind = try context.decode(&reader, at: key)
+            case "metadata": if try !reader.consumeNull() { self.metadata = try context.decode(&reader, at: key) }
+            case "action": self.action = try context.decode(&reader, at: key)
+            case "count": self.count = try context.decode(&reader, at: key)
+            case "eventTime": self.eventTime = try context.decode(&reader, at: key)
+            case "firstTimestamp": self.firstTimestamp = try context.decode(&reader, at: key)
+            case "involvedObject": if try !reader.consumeNull() { self.involvedObject = try context.decode(&reader, at: key) }
+            case "lastTimestamp": self.lastTimestamp = try context.decode(&reader, at: key)
+            case "message": self.message = try context.decode(&reader, at: key)
+            case "reason": self.reason = try context.decode(&reader, at: key)
+            case "related": self.related = try context.decode(&reader, at: key)
+            case "reportingComponent": self.reportingComponent = try context.decode(&reader, at: key)
+            case "reportingInstance": self.reportingInstance = try context.decode(&reader, at: key)
+            case "series": self.series = try context.decode(&reader, at: key)
+            case "source": self.source = try context.decode(&reader, at: key)
+            case "type": self.type = try context.decode(&reader, at: key)
+            default: try context.skipUnknownField(&reader, key: key)
             }
         }
     }
@@ -8345,6 +9169,20 @@ extension CoreV1.EventList: JSONCodable {
         }
     }
 
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "EventList")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "apiVersion": self.apiVersion = try context.decode(&reader, at: key)
+            case "kind": self.kind = try context.decode(&reader, at: key)
+            case "metadata": if try !reader.consumeNull() { self.metadata = try context.decode(&reader, at: key) }
+            case "items": if try !reader.consumeNull() { self.items = try context.decode(&reader, at: key) }
+            default: try context.skipUnknownField(&reader, key: key)
+            }
+        }
+    }
+
     public func toJSON() -> JSONValue {
         var members = JSONObject()
         members.reserveCapacity(4)
@@ -8374,6 +9212,18 @@ extension CoreV1.EventSeries: JSONCodable {
         }
     }
 
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "EventSeries")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "count": self.count = try context.decode(&reader, at: key)
+            case "lastObservedTime": self.lastObservedTime = try context.decode(&reader, at: key)
+            default: try context.skipUnknownField(&reader, key: key)
+            }
+        }
+    }
+
     public func toJSON() -> JSONValue {
         var members = JSONObject()
         members.reserveCapacity(2)
@@ -8392,6 +9242,18 @@ extension CoreV1.EventSource: JSONCodable {
             case "component": self.component = try context.decode(value, at: key)
             case "host": self.host = try context.decode(value, at: key)
             default: context.unknownField(key)
+            }
+        }
+    }
+
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "EventSource")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "component": self.component = try context.decode(&reader, at: key)
+            case "host": self.host = try context.decode(&reader, at: key)
+            default: try context.skipUnknownField(&reader, key: key)
             }
         }
     }
@@ -8417,6 +9279,17 @@ extension CoreV1.ExecAction: JSONCodable {
         }
     }
 
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "ExecAction")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "command": self.command = try context.decode(&reader, at: key)
+            default: try context.skipUnknownField(&reader, key: key)
+            }
+        }
+    }
+
     public func toJSON() -> JSONValue {
         var members = JSONObject()
         members.reserveCapacity(1)
@@ -8437,6 +9310,21 @@ extension CoreV1.FCVolumeSource: JSONCodable {
             case "targetWWNs": self.targetWWNs = try context.decode(value, at: key)
             case "wwids": self.wwids = try context.decode(value, at: key)
             default: context.unknownField(key)
+            }
+        }
+    }
+
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "FCVolumeSource")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "fsType": self.fsType = try context.decode(&reader, at: key)
+            case "lun": self.lun = try context.decode(&reader, at: key)
+            case "readOnly": self.readOnly = try context.decode(&reader, at: key)
+            case "targetWWNs": self.targetWWNs = try context.decode(&reader, at: key)
+            case "wwids": self.wwids = try context.decode(&reader, at: key)
+            default: try context.skipUnknownField(&reader, key: key)
             }
         }
     }
@@ -8468,6 +9356,20 @@ extension CoreV1.FileKeySelector: JSONCodable {
         }
     }
 
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "FileKeySelector")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "key": if try !reader.consumeNull() { self.key = try context.decode(&reader, at: key) }
+            case "optional": self.optional = try context.decode(&reader, at: key)
+            case "path": if try !reader.consumeNull() { self.path = try context.decode(&reader, at: key) }
+            case "volumeName": if try !reader.consumeNull() { self.volumeName = try context.decode(&reader, at: key) }
+            default: try context.skipUnknownField(&reader, key: key)
+            }
+        }
+    }
+
     public func toJSON() -> JSONValue {
         var members = JSONObject()
         members.reserveCapacity(4)
@@ -8491,6 +9393,21 @@ extension CoreV1.FlexPersistentVolumeSource: JSONCodable {
             case "readOnly": self.readOnly = try context.decode(value, at: key)
             case "secretRef": self.secretRef = try context.decode(value, at: key)
             default: context.unknownField(key)
+            }
+        }
+    }
+
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "FlexPersistentVolumeSource")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "driver": if try !reader.consumeNull() { self.driver = try context.decode(&reader, at: key) }
+            case "fsType": self.fsType = try context.decode(&reader, at: key)
+            case "options": self.options = try context.decode(&reader, at: key)
+            case "readOnly": self.readOnly = try context.decode(&reader, at: key)
+            case "secretRef": self.secretRef = try context.decode(&reader, at: key)
+            default: try context.skipUnknownField(&reader, key: key)
             }
         }
     }
@@ -8523,6 +9440,21 @@ extension CoreV1.FlexVolumeSource: JSONCodable {
         }
     }
 
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "FlexVolumeSource")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "driver": if try !reader.consumeNull() { self.driver = try context.decode(&reader, at: key) }
+            case "fsType": self.fsType = try context.decode(&reader, at: key)
+            case "options": self.options = try context.decode(&reader, at: key)
+            case "readOnly": self.readOnly = try context.decode(&reader, at: key)
+            case "secretRef": self.secretRef = try context.decode(&reader, at: key)
+            default: try context.skipUnknownField(&reader, key: key)
+            }
+        }
+    }
+
     public func toJSON() -> JSONValue {
         var members = JSONObject()
         members.reserveCapacity(5)
@@ -8544,6 +9476,18 @@ extension CoreV1.FlockerVolumeSource: JSONCodable {
             case "datasetName": self.datasetName = try context.decode(value, at: key)
             case "datasetUUID": self.datasetUUID = try context.decode(value, at: key)
             default: context.unknownField(key)
+            }
+        }
+    }
+
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "FlockerVolumeSource")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "datasetName": self.datasetName = try context.decode(&reader, at: key)
+            case "datasetUUID": self.datasetUUID = try context.decode(&reader, at: key)
+            default: try context.skipUnknownField(&reader, key: key)
             }
         }
     }
@@ -8572,6 +9516,20 @@ extension CoreV1.GCEPersistentDiskVolumeSource: JSONCodable {
         }
     }
 
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "GCEPersistentDiskVolumeSource")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "fsType": self.fsType = try context.decode(&reader, at: key)
+            case "partition": self.partition = try context.decode(&reader, at: key)
+            case "pdName": if try !reader.consumeNull() { self.pdName = try context.decode(&reader, at: key) }
+            case "readOnly": self.readOnly = try context.decode(&reader, at: key)
+            default: try context.skipUnknownField(&reader, key: key)
+            }
+        }
+    }
+
     public func toJSON() -> JSONValue {
         var members = JSONObject()
         members.reserveCapacity(4)
@@ -8596,6 +9554,18 @@ extension CoreV1.GRPCAction: JSONCodable {
         }
     }
 
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "GRPCAction")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "port": if try !reader.consumeNull() { self.port = try context.decode(&reader, at: key) }
+            case "service": self.service = try context.decode(&reader, at: key)
+            default: try context.skipUnknownField(&reader, key: key)
+            }
+        }
+    }
+
     public func toJSON() -> JSONValue {
         var members = JSONObject()
         members.reserveCapacity(2)
@@ -8615,6 +9585,19 @@ extension CoreV1.GitRepoVolumeSource: JSONCodable {
             case "repository": if !value.isNull { self.repository = try context.decode(value, at: key) }
             case "revision": self.revision = try context.decode(value, at: key)
             default: context.unknownField(key)
+            }
+        }
+    }
+
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "GitRepoVolumeSource")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "directory": self.directory = try context.decode(&reader, at: key)
+            case "repository": if try !reader.consumeNull() { self.repository = try context.decode(&reader, at: key) }
+            case "revision": self.revision = try context.decode(&reader, at: key)
+            default: try context.skipUnknownField(&reader, key: key)
             }
         }
     }
@@ -8644,6 +9627,20 @@ extension CoreV1.GlusterfsPersistentVolumeSource: JSONCodable {
         }
     }
 
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "GlusterfsPersistentVolumeSource")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "endpoints": if try !reader.consumeNull() { self.endpoints = try context.decode(&reader, at: key) }
+            case "endpointsNamespace": self.endpointsNamespace = try context.decode(&reader, at: key)
+            case "path": if try !reader.consumeNull() { self.path = try context.decode(&reader, at: key) }
+            case "readOnly": self.readOnly = try context.decode(&reader, at: key)
+            default: try context.skipUnknownField(&reader, key: key)
+            }
+        }
+    }
+
     public func toJSON() -> JSONValue {
         var members = JSONObject()
         members.reserveCapacity(4)
@@ -8665,6 +9662,19 @@ extension CoreV1.GlusterfsVolumeSource: JSONCodable {
             case "path": if !value.isNull { self.path = try context.decode(value, at: key) }
             case "readOnly": self.readOnly = try context.decode(value, at: key)
             default: context.unknownField(key)
+            }
+        }
+    }
+
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "GlusterfsVolumeSource")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "endpoints": if try !reader.consumeNull() { self.endpoints = try context.decode(&reader, at: key) }
+            case "path": if try !reader.consumeNull() { self.path = try context.decode(&reader, at: key) }
+            case "readOnly": self.readOnly = try context.decode(&reader, at: key)
+            default: try context.skipUnknownField(&reader, key: key)
             }
         }
     }
@@ -8695,6 +9705,21 @@ extension CoreV1.HTTPGetAction: JSONCodable {
         }
     }
 
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "HTTPGetAction")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "host": self.host = try context.decode(&reader, at: key)
+            case "httpHeaders": self.httpHeaders = try context.decode(&reader, at: key)
+            case "path": self.path = try context.decode(&reader, at: key)
+            case "port": self.port = try context.decode(&reader, at: key)
+            case "scheme": self.scheme = try context.decode(&reader, at: key)
+            default: try context.skipUnknownField(&reader, key: key)
+            }
+        }
+    }
+
     public func toJSON() -> JSONValue {
         var members = JSONObject()
         members.reserveCapacity(5)
@@ -8716,6 +9741,18 @@ extension CoreV1.HTTPHeader: JSONCodable {
             case "name": if !value.isNull { self.name = try context.decode(value, at: key) }
             case "value": if !value.isNull { self.value = try context.decode(value, at: key) }
             default: context.unknownField(key)
+            }
+        }
+    }
+
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "HTTPHeader")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "name": if try !reader.consumeNull() { self.name = try context.decode(&reader, at: key) }
+            case "value": if try !reader.consumeNull() { self.value = try context.decode(&reader, at: key) }
+            default: try context.skipUnknownField(&reader, key: key)
             }
         }
     }
@@ -8742,6 +9779,18 @@ extension CoreV1.HostAlias: JSONCodable {
         }
     }
 
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "HostAlias")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "hostnames": self.hostnames = try context.decode(&reader, at: key)
+            case "ip": if try !reader.consumeNull() { self.ip = try context.decode(&reader, at: key) }
+            default: try context.skipUnknownField(&reader, key: key)
+            }
+        }
+    }
+
     public func toJSON() -> JSONValue {
         var members = JSONObject()
         members.reserveCapacity(2)
@@ -8763,6 +9812,17 @@ extension CoreV1.HostIP: JSONCodable {
         }
     }
 
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "HostIP")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "ip": if try !reader.consumeNull() { self.ip = try context.decode(&reader, at: key) }
+            default: try context.skipUnknownField(&reader, key: key)
+            }
+        }
+    }
+
     public func toJSON() -> JSONValue {
         var members = JSONObject()
         members.reserveCapacity(1)
@@ -8780,6 +9840,18 @@ extension CoreV1.HostPathVolumeSource: JSONCodable {
             case "path": if !value.isNull { self.path = try context.decode(value, at: key) }
             case "type": self.type = try context.decode(value, at: key)
             default: context.unknownField(key)
+            }
+        }
+    }
+
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "HostPathVolumeSource")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "path": if try !reader.consumeNull() { self.path = try context.decode(&reader, at: key) }
+            case "type": self.type = try context.decode(&reader, at: key)
+            default: try context.skipUnknownField(&reader, key: key)
             }
         }
     }
@@ -8811,6 +9883,27 @@ extension CoreV1.ISCSIPersistentVolumeSource: JSONCodable {
             case "secretRef": self.secretRef = try context.decode(value, at: key)
             case "targetPortal": if !value.isNull { self.targetPortal = try context.decode(value, at: key) }
             default: context.unknownField(key)
+            }
+        }
+    }
+
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "ISCSIPersistentVolumeSource")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "chapAuthDiscovery": self.chapAuthDiscovery = try context.decode(&reader, at: key)
+            case "chapAuthSession": self.chapAuthSession = try context.decode(&reader, at: key)
+            case "fsType": self.fsType = try context.decode(&reader, at: key)
+            case "initiatorName": self.initiatorName = try context.decode(&reader, at: key)
+            case "iqn": if try !reader.consumeNull() { self.iqn = try context.decode(&reader, at: key) }
+            case "iscsiInterface": self.iscsiInterface = try context.decode(&reader, at: key)
+            case "lun": if try !reader.consumeNull() { self.lun = try context.decode(&reader, at: key) }
+            case "portals": self.portals = try context.decode(&reader, at: key)
+            case "readOnly": self.readOnly = try context.decode(&reader, at: key)
+            case "secretRef": self.secretRef = try context.decode(&reader, at: key)
+            case "targetPortal": if try !reader.consumeNull() { self.targetPortal = try context.decode(&reader, at: key) }
+            default: try context.skipUnknownField(&reader, key: key)
             }
         }
     }
@@ -8855,6 +9948,27 @@ extension CoreV1.ISCSIVolumeSource: JSONCodable {
         }
     }
 
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "ISCSIVolumeSource")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "chapAuthDiscovery": self.chapAuthDiscovery = try context.decode(&reader, at: key)
+            case "chapAuthSession": self.chapAuthSession = try context.decode(&reader, at: key)
+            case "fsType": self.fsType = try context.decode(&reader, at: key)
+            case "initiatorName": self.initiatorName = try context.decode(&reader, at: key)
+            case "iqn": if try !reader.consumeNull() { self.iqn = try context.decode(&reader, at: key) }
+            case "iscsiInterface": self.iscsiInterface = try context.decode(&reader, at: key)
+            case "lun": if try !reader.consumeNull() { self.lun = try context.decode(&reader, at: key) }
+            case "portals": self.portals = try context.decode(&reader, at: key)
+            case "readOnly": self.readOnly = try context.decode(&reader, at: key)
+            case "secretRef": self.secretRef = try context.decode(&reader, at: key)
+            case "targetPortal": if try !reader.consumeNull() { self.targetPortal = try context.decode(&reader, at: key) }
+            default: try context.skipUnknownField(&reader, key: key)
+            }
+        }
+    }
+
     public func toJSON() -> JSONValue {
         var members = JSONObject()
         members.reserveCapacity(11)
@@ -8886,6 +10000,18 @@ extension CoreV1.ImageVolumeSource: JSONCodable {
         }
     }
 
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "ImageVolumeSource")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "pullPolicy": self.pullPolicy = try context.decode(&reader, at: key)
+            case "reference": self.reference = try context.decode(&reader, at: key)
+            default: try context.skipUnknownField(&reader, key: key)
+            }
+        }
+    }
+
     public func toJSON() -> JSONValue {
         var members = JSONObject()
         members.reserveCapacity(2)
@@ -8903,6 +10029,17 @@ extension CoreV1.ImageVolumeStatus: JSONCodable {
             switch key {
             case "imageRef": if !value.isNull { self.imageRef = try context.decode(value, at: key) }
             default: context.unknownField(key)
+            }
+        }
+    }
+
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "ImageVolumeStatus")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "imageRef": if try !reader.consumeNull() { self.imageRef = try context.decode(&reader, at: key) }
+            default: try context.skipUnknownField(&reader, key: key)
             }
         }
     }
@@ -8929,6 +10066,19 @@ extension CoreV1.KeyToPath: JSONCodable {
         }
     }
 
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "KeyToPath")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "key": if try !reader.consumeNull() { self.key = try context.decode(&reader, at: key) }
+            case "mode": self.mode = try context.decode(&reader, at: key)
+            case "path": if try !reader.consumeNull() { self.path = try context.decode(&reader, at: key) }
+            default: try context.skipUnknownField(&reader, key: key)
+            }
+        }
+    }
+
     public func toJSON() -> JSONValue {
         var members = JSONObject()
         members.reserveCapacity(3)
@@ -8949,6 +10099,19 @@ extension CoreV1.Lifecycle: JSONCodable {
             case "preStop": self.preStop = try context.decode(value, at: key)
             case "stopSignal": self.stopSignal = try context.decode(value, at: key)
             default: context.unknownField(key)
+            }
+        }
+    }
+
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "Lifecycle")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "postStart": self.postStart = try context.decode(&reader, at: key)
+            case "preStop": self.preStop = try context.decode(&reader, at: key)
+            case "stopSignal": self.stopSignal = try context.decode(&reader, at: key)
+            default: try context.skipUnknownField(&reader, key: key)
             }
         }
     }
@@ -8978,6 +10141,20 @@ extension CoreV1.LifecycleHandler: JSONCodable {
         }
     }
 
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "LifecycleHandler")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "exec": self.exec = try context.decode(&reader, at: key)
+            case "httpGet": self.httpGet = try context.decode(&reader, at: key)
+            case "sleep": self.sleep = try context.decode(&reader, at: key)
+            case "tcpSocket": self.tcpSocket = try context.decode(&reader, at: key)
+            default: try context.skipUnknownField(&reader, key: key)
+            }
+        }
+    }
+
     public func toJSON() -> JSONValue {
         var members = JSONObject()
         members.reserveCapacity(4)
@@ -9000,6 +10177,20 @@ extension CoreV1.LimitRange: JSONCodable {
             case "metadata": if !value.isNull { self.metadata = try context.decode(value, at: key) }
             case "spec": if !value.isNull { self.spec = try context.decode(value, at: key) }
             default: context.unknownField(key)
+            }
+        }
+    }
+
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "LimitRange")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "apiVersion": self.apiVersion = try context.decode(&reader, at: key)
+            case "kind": self.kind = try context.decode(&reader, at: key)
+            case "metadata": if try !reader.consumeNull() { self.metadata = try context.decode(&reader, at: key) }
+            case "spec": if try !reader.consumeNull() { self.spec = try context.decode(&reader, at: key) }
+            default: try context.skipUnknownField(&reader, key: key)
             }
         }
     }
@@ -9036,6 +10227,22 @@ extension CoreV1.LimitRangeItem: JSONCodable {
         }
     }
 
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "LimitRangeItem")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "default": self.default = try context.decode(&reader, at: key)
+            case "defaultRequest": self.defaultRequest = try context.decode(&reader, at: key)
+            case "max": self.max = try context.decode(&reader, at: key)
+            case "maxLimitRequestRatio": self.maxLimitRequestRatio = try context.decode(&reader, at: key)
+            case "min": self.min = try context.decode(&reader, at: key)
+            case "type": if try !reader.consumeNull() { self.type = try context.decode(&reader, at: key) }
+            default: try context.skipUnknownField(&reader, key: key)
+            }
+        }
+    }
+
     public func toJSON() -> JSONValue {
         var members = JSONObject()
         members.reserveCapacity(6)
@@ -9060,6 +10267,20 @@ extension CoreV1.LimitRangeList: JSONCodable {
             case "metadata": if !value.isNull { self.metadata = try context.decode(value, at: key) }
             case "items": if !value.isNull { self.items = try context.decode(value, at: key) }
             default: context.unknownField(key)
+            }
+        }
+    }
+
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "LimitRangeList")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "apiVersion": self.apiVersion = try context.decode(&reader, at: key)
+            case "kind": self.kind = try context.decode(&reader, at: key)
+            case "metadata": if try !reader.consumeNull() { self.metadata = try context.decode(&reader, at: key) }
+            case "items": if try !reader.consumeNull() { self.items = try context.decode(&reader, at: key) }
+            default: try context.skipUnknownField(&reader, key: key)
             }
         }
     }
@@ -9092,6 +10313,17 @@ extension CoreV1.LimitRangeSpec: JSONCodable {
         }
     }
 
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "LimitRangeSpec")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "limits": if try !reader.consumeNull() { self.limits = try context.decode(&reader, at: key) }
+            default: try context.skipUnknownField(&reader, key: key)
+            }
+        }
+    }
+
     public func toJSON() -> JSONValue {
         var members = JSONObject()
         members.reserveCapacity(1)
@@ -9110,6 +10342,19 @@ extension CoreV1.LinuxContainerUser: JSONCodable {
             case "supplementalGroups": self.supplementalGroups = try context.decode(value, at: key)
             case "uid": if !value.isNull { self.uid = try context.decode(value, at: key) }
             default: context.unknownField(key)
+            }
+        }
+    }
+
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "LinuxContainerUser")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "gid": if try !reader.consumeNull() { self.gid = try context.decode(&reader, at: key) }
+            case "supplementalGroups": self.supplementalGroups = try context.decode(&reader, at: key)
+            case "uid": if try !reader.consumeNull() { self.uid = try context.decode(&reader, at: key) }
+            default: try context.skipUnknownField(&reader, key: key)
             }
         }
     }
@@ -9139,6 +10384,20 @@ extension CoreV1.LoadBalancerIngress: JSONCodable {
         }
     }
 
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "LoadBalancerIngress")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "hostname": self.hostname = try context.decode(&reader, at: key)
+            case "ip": self.ip = try context.decode(&reader, at: key)
+            case "ipMode": self.ipMode = try context.decode(&reader, at: key)
+            case "ports": self.ports = try context.decode(&reader, at: key)
+            default: try context.skipUnknownField(&reader, key: key)
+            }
+        }
+    }
+
     public func toJSON() -> JSONValue {
         var members = JSONObject()
         members.reserveCapacity(4)
@@ -9162,6 +10421,17 @@ extension CoreV1.LoadBalancerStatus: JSONCodable {
         }
     }
 
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "LoadBalancerStatus")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "ingress": self.ingress = try context.decode(&reader, at: key)
+            default: try context.skipUnknownField(&reader, key: key)
+            }
+        }
+    }
+
     public func toJSON() -> JSONValue {
         var members = JSONObject()
         members.reserveCapacity(1)
@@ -9178,6 +10448,17 @@ extension CoreV1.LocalObjectReference: JSONCodable {
             switch key {
             case "name": self.name = try context.decode(value, at: key)
             default: context.unknownField(key)
+            }
+        }
+    }
+
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "LocalObjectReference")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "name": self.name = try context.decode(&reader, at: key)
+            default: try context.skipUnknownField(&reader, key: key)
             }
         }
     }
@@ -9203,6 +10484,18 @@ extension CoreV1.LocalVolumeSource: JSONCodable {
         }
     }
 
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "LocalVolumeSource")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "fsType": self.fsType = try context.decode(&reader, at: key)
+            case "path": if try !reader.consumeNull() { self.path = try context.decode(&reader, at: key) }
+            default: try context.skipUnknownField(&reader, key: key)
+            }
+        }
+    }
+
     public func toJSON() -> JSONValue {
         var members = JSONObject()
         members.reserveCapacity(2)
@@ -9221,6 +10514,18 @@ extension CoreV1.ModifyVolumeStatus: JSONCodable {
             case "targetVolumeAttributesClassName": self.targetVolumeAttributesClassName = try context.decode(value, at: key)
             case "status": if !value.isNull { self.status = try context.decode(value, at: key) }
             default: context.unknownField(key)
+            }
+        }
+    }
+
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "ModifyVolumeStatus")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "targetVolumeAttributesClassName": self.targetVolumeAttributesClassName = try context.decode(&reader, at: key)
+            case "status": if try !reader.consumeNull() { self.status = try context.decode(&reader, at: key) }
+            default: try context.skipUnknownField(&reader, key: key)
             }
         }
     }
@@ -9248,6 +10553,19 @@ extension CoreV1.NFSVolumeSource: JSONCodable {
         }
     }
 
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "NFSVolumeSource")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "path": if try !reader.consumeNull() { self.path = try context.decode(&reader, at: key) }
+            case "readOnly": self.readOnly = try context.decode(&reader, at: key)
+            case "server": if try !reader.consumeNull() { self.server = try context.decode(&reader, at: key) }
+            default: try context.skipUnknownField(&reader, key: key)
+            }
+        }
+    }
+
     public func toJSON() -> JSONValue {
         var members = JSONObject()
         members.reserveCapacity(3)
@@ -9270,6 +10588,21 @@ extension CoreV1.Namespace: JSONCodable {
             case "spec": if !value.isNull { self.spec = try context.decode(value, at: key) }
             case "status": if !value.isNull { self.status = try context.decode(value, at: key) }
             default: context.unknownField(key)
+            }
+        }
+    }
+
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "Namespace")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "apiVersion": self.apiVersion = try context.decode(&reader, at: key)
+            case "kind": self.kind = try context.decode(&reader, at: key)
+            case "metadata": if try !reader.consumeNull() { self.metadata = try context.decode(&reader, at: key) }
+            case "spec": if try !reader.consumeNull() { self.spec = try context.decode(&reader, at: key) }
+            case "status": if try !reader.consumeNull() { self.status = try context.decode(&reader, at: key) }
+            default: try context.skipUnknownField(&reader, key: key)
             }
         }
     }
@@ -9306,6 +10639,21 @@ extension CoreV1.NamespaceCondition: JSONCodable {
         }
     }
 
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "NamespaceCondition")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "lastTransitionTime": self.lastTransitionTime = try context.decode(&reader, at: key)
+            case "message": self.message = try context.decode(&reader, at: key)
+            case "reason": self.reason = try context.decode(&reader, at: key)
+            case "type": if try !reader.consumeNull() { self.type = try context.decode(&reader, at: key) }
+            case "status": if try !reader.consumeNull() { self.status = try context.decode(&reader, at: key) }
+            default: try context.skipUnknownField(&reader, key: key)
+            }
+        }
+    }
+
     public func toJSON() -> JSONValue {
         var members = JSONObject()
         members.reserveCapacity(5)
@@ -9329,6 +10677,20 @@ extension CoreV1.NamespaceList: JSONCodable {
             case "metadata": if !value.isNull { self.metadata = try context.decode(value, at: key) }
             case "items": if !value.isNull { self.items = try context.decode(value, at: key) }
             default: context.unknownField(key)
+            }
+        }
+    }
+
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "NamespaceList")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "apiVersion": self.apiVersion = try context.decode(&reader, at: key)
+            case "kind": self.kind = try context.decode(&reader, at: key)
+            case "metadata": if try !reader.consumeNull() { self.metadata = try context.decode(&reader, at: key) }
+            case "items": if try !reader.consumeNull() { self.items = try context.decode(&reader, at: key) }
+            default: try context.skipUnknownField(&reader, key: key)
             }
         }
     }
@@ -9361,6 +10723,17 @@ extension CoreV1.NamespaceSpec: JSONCodable {
         }
     }
 
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "NamespaceSpec")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "finalizers": self.finalizers = try context.decode(&reader, at: key)
+            default: try context.skipUnknownField(&reader, key: key)
+            }
+        }
+    }
+
     public func toJSON() -> JSONValue {
         var members = JSONObject()
         members.reserveCapacity(1)
@@ -9378,6 +10751,18 @@ extension CoreV1.NamespaceStatus: JSONCodable {
             case "conditions": self.conditions = try context.decode(value, at: key)
             case "phase": self.phase = try context.decode(value, at: key)
             default: context.unknownField(key)
+            }
+        }
+    }
+
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "NamespaceStatus")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "conditions": self.conditions = try context.decode(&reader, at: key)
+            case "phase": self.phase = try context.decode(&reader, at: key)
+            default: try context.skipUnknownField(&reader, key: key)
             }
         }
     }
@@ -9403,6 +10788,21 @@ extension CoreV1.Node: JSONCodable {
             case "spec": if !value.isNull { self.spec = try context.decode(value, at: key) }
             case "status": if !value.isNull { self.status = try context.decode(value, at: key) }
             default: context.unknownField(key)
+            }
+        }
+    }
+
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "Node")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "apiVersion": self.apiVersion = try context.decode(&reader, at: key)
+            case "kind": self.kind = try context.decode(&reader, at: key)
+            case "metadata": if try !reader.consumeNull() { self.metadata = try context.decode(&reader, at: key) }
+            case "spec": if try !reader.consumeNull() { self.spec = try context.decode(&reader, at: key) }
+            case "status": if try !reader.consumeNull() { self.status = try context.decode(&reader, at: key) }
+            default: try context.skipUnknownField(&reader, key: key)
             }
         }
     }
@@ -9436,6 +10836,18 @@ extension CoreV1.NodeAddress: JSONCodable {
         }
     }
 
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "NodeAddress")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "address": if try !reader.consumeNull() { self.address = try context.decode(&reader, at: key) }
+            case "type": if try !reader.consumeNull() { self.type = try context.decode(&reader, at: key) }
+            default: try context.skipUnknownField(&reader, key: key)
+            }
+        }
+    }
+
     public func toJSON() -> JSONValue {
         var members = JSONObject()
         members.reserveCapacity(2)
@@ -9454,6 +10866,18 @@ extension CoreV1.NodeAffinity: JSONCodable {
             case "preferredDuringSchedulingIgnoredDuringExecution": self.preferredDuringSchedulingIgnoredDuringExecution = try context.decode(value, at: key)
             case "requiredDuringSchedulingIgnoredDuringExecution": self.requiredDuringSchedulingIgnoredDuringExecution = try context.decode(value, at: key)
             default: context.unknownField(key)
+            }
+        }
+    }
+
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "NodeAffinity")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "preferredDuringSchedulingIgnoredDuringExecution": self.preferredDuringSchedulingIgnoredDuringExecution = try context.decode(&reader, at: key)
+            case "requiredDuringSchedulingIgnoredDuringExecution": self.requiredDuringSchedulingIgnoredDuringExecution = try context.decode(&reader, at: key)
+            default: try context.skipUnknownField(&reader, key: key)
             }
         }
     }
@@ -9477,6 +10901,19 @@ extension CoreV1.NodeAllocatableResourceClaimStatus: JSONCodable {
             case "resourceClaimName": if !value.isNull { self.resourceClaimName = try context.decode(value, at: key) }
             case "resources": if !value.isNull { self.resources = try context.decode(value, at: key) }
             default: context.unknownField(key)
+            }
+        }
+    }
+
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "NodeAllocatableResourceClaimStatus")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "containers": self.containers = try context.decode(&reader, at: key)
+            case "resourceClaimName": if try !reader.consumeNull() { self.resourceClaimName = try context.decode(&reader, at: key) }
+            case "resources": if try !reader.consumeNull() { self.resources = try context.decode(&reader, at: key) }
+            default: try context.skipUnknownField(&reader, key: key)
             }
         }
     }
@@ -9508,6 +10945,22 @@ extension CoreV1.NodeCondition: JSONCodable {
         }
     }
 
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "NodeCondition")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "lastHeartbeatTime": self.lastHeartbeatTime = try context.decode(&reader, at: key)
+            case "lastTransitionTime": self.lastTransitionTime = try context.decode(&reader, at: key)
+            case "message": self.message = try context.decode(&reader, at: key)
+            case "reason": self.reason = try context.decode(&reader, at: key)
+            case "type": if try !reader.consumeNull() { self.type = try context.decode(&reader, at: key) }
+            case "status": if try !reader.consumeNull() { self.status = try context.decode(&reader, at: key) }
+            default: try context.skipUnknownField(&reader, key: key)
+            }
+        }
+    }
+
     public func toJSON() -> JSONValue {
         var members = JSONObject()
         members.reserveCapacity(6)
@@ -9529,6 +10982,17 @@ extension CoreV1.NodeConfigSource: JSONCodable {
             switch key {
             case "configMap": self.configMap = try context.decode(value, at: key)
             default: context.unknownField(key)
+            }
+        }
+    }
+
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "NodeConfigSource")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "configMap": self.configMap = try context.decode(&reader, at: key)
+            default: try context.skipUnknownField(&reader, key: key)
             }
         }
     }
@@ -9556,6 +11020,20 @@ extension CoreV1.NodeConfigStatus: JSONCodable {
         }
     }
 
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "NodeConfigStatus")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "active": self.active = try context.decode(&reader, at: key)
+            case "assigned": self.assigned = try context.decode(&reader, at: key)
+            case "error": self.error = try context.decode(&reader, at: key)
+            case "lastKnownGood": self.lastKnownGood = try context.decode(&reader, at: key)
+            default: try context.skipUnknownField(&reader, key: key)
+            }
+        }
+    }
+
     public func toJSON() -> JSONValue {
         var members = JSONObject()
         members.reserveCapacity(4)
@@ -9575,6 +11053,17 @@ extension CoreV1.NodeDaemonEndpoints: JSONCodable {
             switch key {
             case "kubeletEndpoint": self.kubeletEndpoint = try context.decode(value, at: key)
             default: context.unknownField(key)
+            }
+        }
+    }
+
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "NodeDaemonEndpoints")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "kubeletEndpoint": self.kubeletEndpoint = try context.decode(&reader, at: key)
+            default: try context.skipUnknownField(&reader, key: key)
             }
         }
     }
@@ -9599,6 +11088,17 @@ extension CoreV1.NodeFeatures: JSONCodable {
         }
     }
 
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "NodeFeatures")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "supplementalGroupsPolicy": self.supplementalGroupsPolicy = try context.decode(&reader, at: key)
+            default: try context.skipUnknownField(&reader, key: key)
+            }
+        }
+    }
+
     public func toJSON() -> JSONValue {
         var members = JSONObject()
         members.reserveCapacity(1)
@@ -9618,6 +11118,20 @@ extension CoreV1.NodeList: JSONCodable {
             case "metadata": if !value.isNull { self.metadata = try context.decode(value, at: key) }
             case "items": if !value.isNull { self.items = try context.decode(value, at: key) }
             default: context.unknownField(key)
+            }
+        }
+    }
+
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "NodeList")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "apiVersion": self.apiVersion = try context.decode(&reader, at: key)
+            case "kind": self.kind = try context.decode(&reader, at: key)
+            case "metadata": if try !reader.consumeNull() { self.metadata = try context.decode(&reader, at: key) }
+            case "items": if try !reader.consumeNull() { self.items = try context.decode(&reader, at: key) }
+            default: try context.skipUnknownField(&reader, key: key)
             }
         }
     }
@@ -9651,6 +11165,18 @@ extension CoreV1.NodeRuntimeHandler: JSONCodable {
         }
     }
 
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "NodeRuntimeHandler")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "features": self.features = try context.decode(&reader, at: key)
+            case "name": self.name = try context.decode(&reader, at: key)
+            default: try context.skipUnknownField(&reader, key: key)
+            }
+        }
+    }
+
     public func toJSON() -> JSONValue {
         var members = JSONObject()
         members.reserveCapacity(2)
@@ -9669,6 +11195,18 @@ extension CoreV1.NodeRuntimeHandlerFeatures: JSONCodable {
             case "recursiveReadOnlyMounts": self.recursiveReadOnlyMounts = try context.decode(value, at: key)
             case "userNamespaces": self.userNamespaces = try context.decode(value, at: key)
             default: context.unknownField(key)
+            }
+        }
+    }
+
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "NodeRuntimeHandlerFeatures")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "recursiveReadOnlyMounts": self.recursiveReadOnlyMounts = try context.decode(&reader, at: key)
+            case "userNamespaces": self.userNamespaces = try context.decode(&reader, at: key)
+            default: try context.skipUnknownField(&reader, key: key)
             }
         }
     }
@@ -9694,6 +11232,17 @@ extension CoreV1.NodeSelector: JSONCodable {
         }
     }
 
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "NodeSelector")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "nodeSelectorTerms": if try !reader.consumeNull() { self.nodeSelectorTerms = try context.decode(&reader, at: key) }
+            default: try context.skipUnknownField(&reader, key: key)
+            }
+        }
+    }
+
     public func toJSON() -> JSONValue {
         var members = JSONObject()
         members.reserveCapacity(1)
@@ -9712,6 +11261,19 @@ extension CoreV1.NodeSelectorRequirement: JSONCodable {
             case "operator": if !value.isNull { self.operator = try context.decode(value, at: key) }
             case "values": self.values = try context.decode(value, at: key)
             default: context.unknownField(key)
+            }
+        }
+    }
+
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "NodeSelectorRequirement")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "key": if try !reader.consumeNull() { self.key = try context.decode(&reader, at: key) }
+            case "operator": if try !reader.consumeNull() { self.operator = try context.decode(&reader, at: key) }
+            case "values": self.values = try context.decode(&reader, at: key)
+            default: try context.skipUnknownField(&reader, key: key)
             }
         }
     }
@@ -9739,6 +11301,18 @@ extension CoreV1.NodeSelectorTerm: JSONCodable {
         }
     }
 
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "NodeSelectorTerm")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "matchExpressions": self.matchExpressions = try context.decode(&reader, at: key)
+            case "matchFields": self.matchFields = try context.decode(&reader, at: key)
+            default: try context.skipUnknownField(&reader, key: key)
+            }
+        }
+    }
+
     public func toJSON() -> JSONValue {
         var members = JSONObject()
         members.reserveCapacity(2)
@@ -9762,6 +11336,23 @@ extension CoreV1.NodeSpec: JSONCodable {
             case "taints": self.taints = try context.decode(value, at: key)
             case "unschedulable": self.unschedulable = try context.decode(value, at: key)
             default: context.unknownField(key)
+            }
+        }
+    }
+
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "NodeSpec")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "configSource": self.configSource = try context.decode(&reader, at: key)
+            case "externalID": self.externalID = try context.decode(&reader, at: key)
+            case "podCIDR": self.podCIDR = try context.decode(&reader, at: key)
+            case "podCIDRs": self.podCIDRs = try context.decode(&reader, at: key)
+            case "providerID": self.providerID = try context.decode(&reader, at: key)
+            case "taints": self.taints = try context.decode(&reader, at: key)
+            case "unschedulable": self.unschedulable = try context.decode(&reader, at: key)
+            default: try context.skipUnknownField(&reader, key: key)
             }
         }
     }
@@ -9805,6 +11396,30 @@ extension CoreV1.NodeStatus: JSONCodable {
         }
     }
 
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "NodeStatus")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "addresses": self.addresses = try context.decode(&reader, at: key)
+            case "allocatable": self.allocatable = try context.decode(&reader, at: key)
+            case "capacity": self.capacity = try context.decode(&reader, at: key)
+            case "conditions": self.conditions = try context.decode(&reader, at: key)
+            case "config": self.config = try context.decode(&reader, at: key)
+            case "daemonEndpoints": self.daemonEndpoints = try context.decode(&reader, at: key)
+            case "declaredFeatures": self.declaredFeatures = try context.decode(&reader, at: key)
+            case "features": self.features = try context.decode(&reader, at: key)
+            case "images": self.images = try context.decode(&reader, at: key)
+            case "nodeInfo": self.nodeInfo = try context.decode(&reader, at: key)
+            case "phase": self.phase = try context.decode(&reader, at: key)
+            case "runtimeHandlers": self.runtimeHandlers = try context.decode(&reader, at: key)
+            case "volumesAttached": self.volumesAttached = try context.decode(&reader, at: key)
+            case "volumesInUse": self.volumesInUse = try context.decode(&reader, at: key)
+            default: try context.skipUnknownField(&reader, key: key)
+            }
+        }
+    }
+
     public func toJSON() -> JSONValue {
         var members = JSONObject()
         members.reserveCapacity(14)
@@ -9838,6 +11453,17 @@ extension CoreV1.NodeSwapStatus: JSONCodable {
         }
     }
 
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "NodeSwapStatus")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "capacity": self.capacity = try context.decode(&reader, at: key)
+            default: try context.skipUnknownField(&reader, key: key)
+            }
+        }
+    }
+
     public func toJSON() -> JSONValue {
         var members = JSONObject()
         members.reserveCapacity(1)
@@ -9864,6 +11490,27 @@ extension CoreV1.NodeSystemInfo: JSONCodable {
             case "swap": self.swap = try context.decode(value, at: key)
             case "systemUUID": if !value.isNull { self.systemUUID = try context.decode(value, at: key) }
             default: context.unknownField(key)
+            }
+        }
+    }
+
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "NodeSystemInfo")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "architecture": if try !reader.consumeNull() { self.architecture = try context.decode(&reader, at: key) }
+            case "bootID": if try !reader.consumeNull() { self.bootID = try context.decode(&reader, at: key) }
+            case "containerRuntimeVersion": if try !reader.consumeNull() { self.containerRuntimeVersion = try context.decode(&reader, at: key) }
+            case "kernelVersion": if try !reader.consumeNull() { self.kernelVersion = try context.decode(&reader, at: key) }
+            case "kubeProxyVersion": if try !reader.consumeNull() { self.kubeProxyVersion = try context.decode(&reader, at: key) }
+            case "kubeletVersion": if try !reader.consumeNull() { self.kubeletVersion = try context.decode(&reader, at: key) }
+            case "machineID": if try !reader.consumeNull() { self.machineID = try context.decode(&reader, at: key) }
+            case "operatingSystem": if try !reader.consumeNull() { self.operatingSystem = try context.decode(&reader, at: key) }
+            case "osImage": if try !reader.consumeNull() { self.osImage = try context.decode(&reader, at: key) }
+            case "swap": self.swap = try context.decode(&reader, at: key)
+            case "systemUUID": if try !reader.consumeNull() { self.systemUUID = try context.decode(&reader, at: key) }
+            default: try context.skipUnknownField(&reader, key: key)
             }
         }
     }
@@ -9899,6 +11546,18 @@ extension CoreV1.ObjectFieldSelector: JSONCodable {
         }
     }
 
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "ObjectFieldSelector")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "apiVersion": self.apiVersion = try context.decode(&reader, at: key)
+            case "fieldPath": if try !reader.consumeNull() { self.fieldPath = try context.decode(&reader, at: key) }
+            default: try context.skipUnknownField(&reader, key: key)
+            }
+        }
+    }
+
     public func toJSON() -> JSONValue {
         var members = JSONObject()
         members.reserveCapacity(2)
@@ -9922,6 +11581,23 @@ extension CoreV1.ObjectReference: JSONCodable {
             case "resourceVersion": self.resourceVersion = try context.decode(value, at: key)
             case "uid": self.uid = try context.decode(value, at: key)
             default: context.unknownField(key)
+            }
+        }
+    }
+
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "ObjectReference")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "apiVersion": self.apiVersion = try context.decode(&reader, at: key)
+            case "kind": self.kind = try context.decode(&reader, at: key)
+            case "fieldPath": self.fieldPath = try context.decode(&reader, at: key)
+            case "name": self.name = try context.decode(&reader, at: key)
+            case "namespace": self.namespace = try context.decode(&reader, at: key)
+            case "resourceVersion": self.resourceVersion = try context.decode(&reader, at: key)
+            case "uid": self.uid = try context.decode(&reader, at: key)
+            default: try context.skipUnknownField(&reader, key: key)
             }
         }
     }
@@ -9956,6 +11632,21 @@ extension CoreV1.PersistentVolume: JSONCodable {
         }
     }
 
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "PersistentVolume")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "apiVersion": self.apiVersion = try context.decode(&reader, at: key)
+            case "kind": self.kind = try context.decode(&reader, at: key)
+            case "metadata": if try !reader.consumeNull() { self.metadata = try context.decode(&reader, at: key) }
+            case "spec": if try !reader.consumeNull() { self.spec = try context.decode(&reader, at: key) }
+            case "status": if try !reader.consumeNull() { self.status = try context.decode(&reader, at: key) }
+            default: try context.skipUnknownField(&reader, key: key)
+            }
+        }
+    }
+
     public func toJSON() -> JSONValue {
         var members = JSONObject()
         members.reserveCapacity(5)
@@ -9984,6 +11675,21 @@ extension CoreV1.PersistentVolumeClaim: JSONCodable {
             case "spec": if !value.isNull { self.spec = try context.decode(value, at: key) }
             case "status": if !value.isNull { self.status = try context.decode(value, at: key) }
             default: context.unknownField(key)
+            }
+        }
+    }
+
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "PersistentVolumeClaim")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "apiVersion": self.apiVersion = try context.decode(&reader, at: key)
+            case "kind": self.kind = try context.decode(&reader, at: key)
+            case "metadata": if try !reader.consumeNull() { self.metadata = try context.decode(&reader, at: key) }
+            case "spec": if try !reader.consumeNull() { self.spec = try context.decode(&reader, at: key) }
+            case "status": if try !reader.consumeNull() { self.status = try context.decode(&reader, at: key) }
+            default: try context.skipUnknownField(&reader, key: key)
             }
         }
     }
@@ -10021,6 +11727,22 @@ extension CoreV1.PersistentVolumeClaimCondition: JSONCodable {
         }
     }
 
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "PersistentVolumeClaimCondition")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "lastProbeTime": self.lastProbeTime = try context.decode(&reader, at: key)
+            case "lastTransitionTime": self.lastTransitionTime = try context.decode(&reader, at: key)
+            case "message": self.message = try context.decode(&reader, at: key)
+            case "reason": self.reason = try context.decode(&reader, at: key)
+            case "type": if try !reader.consumeNull() { self.type = try context.decode(&reader, at: key) }
+            case "status": if try !reader.consumeNull() { self.status = try context.decode(&reader, at: key) }
+            default: try context.skipUnknownField(&reader, key: key)
+            }
+        }
+    }
+
     public func toJSON() -> JSONValue {
         var members = JSONObject()
         members.reserveCapacity(6)
@@ -10045,6 +11767,20 @@ extension CoreV1.PersistentVolumeClaimList: JSONCodable {
             case "metadata": if !value.isNull { self.metadata = try context.decode(value, at: key) }
             case "items": if !value.isNull { self.items = try context.decode(value, at: key) }
             default: context.unknownField(key)
+            }
+        }
+    }
+
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "PersistentVolumeClaimList")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "apiVersion": self.apiVersion = try context.decode(&reader, at: key)
+            case "kind": self.kind = try context.decode(&reader, at: key)
+            case "metadata": if try !reader.consumeNull() { self.metadata = try context.decode(&reader, at: key) }
+            case "items": if try !reader.consumeNull() { self.items = try context.decode(&reader, at: key) }
+            default: try context.skipUnknownField(&reader, key: key)
             }
         }
     }
@@ -10085,6 +11821,25 @@ extension CoreV1.PersistentVolumeClaimSpec: JSONCodable {
         }
     }
 
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "PersistentVolumeClaimSpec")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "accessModes": self.accessModes = try context.decode(&reader, at: key)
+            case "dataSource": self.dataSource = try context.decode(&reader, at: key)
+            case "dataSourceRef": self.dataSourceRef = try context.decode(&reader, at: key)
+            case "resources": self.resources = try context.decode(&reader, at: key)
+            case "selector": self.selector = try context.decode(&reader, at: key)
+            case "storageClassName": self.storageClassName = try context.decode(&reader, at: key)
+            case "volumeAttributesClassName": self.volumeAttributesClassName = try context.decode(&reader, at: key)
+            case "volumeMode": self.volumeMode = try context.decode(&reader, at: key)
+            case "volumeName": self.volumeName = try context.decode(&reader, at: key)
+            default: try context.skipUnknownField(&reader, key: key)
+            }
+        }
+    }
+
     public func toJSON() -> JSONValue {
         var members = JSONObject()
         members.reserveCapacity(9)
@@ -10120,6 +11875,24 @@ extension CoreV1.PersistentVolumeClaimStatus: JSONCodable {
         }
     }
 
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "PersistentVolumeClaimStatus")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "accessModes": self.accessModes = try context.decode(&reader, at: key)
+            case "allocatedResourceStatuses": self.allocatedResourceStatuses = try context.decode(&reader, at: key)
+            case "allocatedResources": self.allocatedResources = try context.decode(&reader, at: key)
+            case "capacity": self.capacity = try context.decode(&reader, at: key)
+            case "conditions": self.conditions = try context.decode(&reader, at: key)
+            case "currentVolumeAttributesClassName": self.currentVolumeAttributesClassName = try context.decode(&reader, at: key)
+            case "modifyVolumeStatus": self.modifyVolumeStatus = try context.decode(&reader, at: key)
+            case "phase": self.phase = try context.decode(&reader, at: key)
+            default: try context.skipUnknownField(&reader, key: key)
+            }
+        }
+    }
+
     public func toJSON() -> JSONValue {
         var members = JSONObject()
         members.reserveCapacity(8)
@@ -10148,6 +11921,18 @@ extension CoreV1.PersistentVolumeClaimTemplate: JSONCodable {
         }
     }
 
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "PersistentVolumeClaimTemplate")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "metadata": if try !reader.consumeNull() { self.metadata = try context.decode(&reader, at: key) }
+            case "spec": if try !reader.consumeNull() { self.spec = try context.decode(&reader, at: key) }
+            default: try context.skipUnknownField(&reader, key: key)
+            }
+        }
+    }
+
     public func toJSON() -> JSONValue {
         var members = JSONObject()
         members.reserveCapacity(2)
@@ -10166,6 +11951,18 @@ extension CoreV1.PersistentVolumeClaimVolumeSource: JSONCodable {
             case "claimName": if !value.isNull { self.claimName = try context.decode(value, at: key) }
             case "readOnly": self.readOnly = try context.decode(value, at: key)
             default: context.unknownField(key)
+            }
+        }
+    }
+
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "PersistentVolumeClaimVolumeSource")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "claimName": if try !reader.consumeNull() { self.claimName = try context.decode(&reader, at: key) }
+            case "readOnly": self.readOnly = try context.decode(&reader, at: key)
+            default: try context.skipUnknownField(&reader, key: key)
             }
         }
     }
@@ -10190,6 +11987,20 @@ extension CoreV1.PersistentVolumeList: JSONCodable {
             case "metadata": if !value.isNull { self.metadata = try context.decode(value, at: key) }
             case "items": if !value.isNull { self.items = try context.decode(value, at: key) }
             default: context.unknownField(key)
+            }
+        }
+    }
+
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "PersistentVolumeList")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "apiVersion": self.apiVersion = try context.decode(&reader, at: key)
+            case "kind": self.kind = try context.decode(&reader, at: key)
+            case "metadata": if try !reader.consumeNull() { self.metadata = try context.decode(&reader, at: key) }
+            case "items": if try !reader.consumeNull() { self.items = try context.decode(&reader, at: key) }
+            default: try context.skipUnknownField(&reader, key: key)
             }
         }
     }
@@ -10252,6 +12063,47 @@ extension CoreV1.PersistentVolumeSpec: JSONCodable {
         }
     }
 
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "PersistentVolumeSpec")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "accessModes": self.accessModes = try context.decode(&reader, at: key)
+            case "awsElasticBlockStore": self.awsElasticBlockStore = try context.decode(&reader, at: key)
+            case "azureDisk": self.azureDisk = try context.decode(&reader, at: key)
+            case "azureFile": self.azureFile = try context.decode(&reader, at: key)
+            case "capacity": self.capacity = try context.decode(&reader, at: key)
+            case "cephfs": self.cephfs = try context.decode(&reader, at: key)
+            case "cinder": self.cinder = try context.decode(&reader, at: key)
+            case "claimRef": self.claimRef = try context.decode(&reader, at: key)
+            case "csi": self.csi = try context.decode(&reader, at: key)
+            case "fc": self.fc = try context.decode(&reader, at: key)
+            case "flexVolume": self.flexVolume = try context.decode(&reader, at: key)
+            case "flocker": self.flocker = try context.decode(&reader, at: key)
+            case "gcePersistentDisk": self.gcePersistentDisk = try context.decode(&reader, at: key)
+            case "glusterfs": self.glusterfs = try context.decode(&reader, at: key)
+            case "hostPath": self.hostPath = try context.decode(&reader, at: key)
+            case "iscsi": self.iscsi = try context.decode(&reader, at: key)
+            case "local": self.local = try context.decode(&reader, at: key)
+            case "mountOptions": self.mountOptions = try context.decode(&reader, at: key)
+            case "nfs": self.nfs = try context.decode(&reader, at: key)
+            case "nodeAffinity": self.nodeAffinity = try context.decode(&reader, at: key)
+            case "persistentVolumeReclaimPolicy": self.persistentVolumeReclaimPolicy = try context.decode(&reader, at: key)
+            case "photonPersistentDisk": self.photonPersistentDisk = try context.decode(&reader, at: key)
+            case "portworxVolume": self.portworxVolume = try context.decode(&reader, at: key)
+            case "quobyte": self.quobyte = try context.decode(&reader, at: key)
+            case "rbd": self.rbd = try context.decode(&reader, at: key)
+            case "scaleIO": self.scaleIO = try context.decode(&reader, at: key)
+            case "storageClassName": self.storageClassName = try context.decode(&reader, at: key)
+            case "storageos": self.storageos = try context.decode(&reader, at: key)
+            case "volumeAttributesClassName": self.volumeAttributesClassName = try context.decode(&reader, at: key)
+            case "volumeMode": self.volumeMode = try context.decode(&reader, at: key)
+            case "vsphereVolume": self.vsphereVolume = try context.decode(&reader, at: key)
+            default: try context.skipUnknownField(&reader, key: key)
+            }
+        }
+    }
+
     public func toJSON() -> JSONValue {
         var members = JSONObject()
         members.reserveCapacity(31)
@@ -10305,6 +12157,20 @@ extension CoreV1.PersistentVolumeStatus: JSONCodable {
         }
     }
 
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "PersistentVolumeStatus")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "lastPhaseTransitionTime": self.lastPhaseTransitionTime = try context.decode(&reader, at: key)
+            case "message": self.message = try context.decode(&reader, at: key)
+            case "phase": self.phase = try context.decode(&reader, at: key)
+            case "reason": self.reason = try context.decode(&reader, at: key)
+            default: try context.skipUnknownField(&reader, key: key)
+            }
+        }
+    }
+
     public func toJSON() -> JSONValue {
         var members = JSONObject()
         members.reserveCapacity(4)
@@ -10325,6 +12191,18 @@ extension CoreV1.PhotonPersistentDiskVolumeSource: JSONCodable {
             case "fsType": self.fsType = try context.decode(value, at: key)
             case "pdID": if !value.isNull { self.pdID = try context.decode(value, at: key) }
             default: context.unknownField(key)
+            }
+        }
+    }
+
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "PhotonPersistentDiskVolumeSource")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "fsType": self.fsType = try context.decode(&reader, at: key)
+            case "pdID": if try !reader.consumeNull() { self.pdID = try context.decode(&reader, at: key) }
+            default: try context.skipUnknownField(&reader, key: key)
             }
         }
     }
@@ -10350,6 +12228,21 @@ extension CoreV1.Pod: JSONCodable {
             case "spec": if !value.isNull { self.spec = try context.decode(value, at: key) }
             case "status": if !value.isNull { self.status = try context.decode(value, at: key) }
             default: context.unknownField(key)
+            }
+        }
+    }
+
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "Pod")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "apiVersion": self.apiVersion = try context.decode(&reader, at: key)
+            case "kind": self.kind = try context.decode(&reader, at: key)
+            case "metadata": if try !reader.consumeNull() { self.metadata = try context.decode(&reader, at: key) }
+            case "spec": if try !reader.consumeNull() { self.spec = try context.decode(&reader, at: key) }
+            case "status": if try !reader.consumeNull() { self.status = try context.decode(&reader, at: key) }
+            default: try context.skipUnknownField(&reader, key: key)
             }
         }
     }
@@ -10383,6 +12276,18 @@ extension CoreV1.PodAffinity: JSONCodable {
         }
     }
 
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "PodAffinity")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "preferredDuringSchedulingIgnoredDuringExecution": self.preferredDuringSchedulingIgnoredDuringExecution = try context.decode(&reader, at: key)
+            case "requiredDuringSchedulingIgnoredDuringExecution": self.requiredDuringSchedulingIgnoredDuringExecution = try context.decode(&reader, at: key)
+            default: try context.skipUnknownField(&reader, key: key)
+            }
+        }
+    }
+
     public func toJSON() -> JSONValue {
         var members = JSONObject()
         members.reserveCapacity(2)
@@ -10405,6 +12310,22 @@ extension CoreV1.PodAffinityTerm: JSONCodable {
             case "namespaces": self.namespaces = try context.decode(value, at: key)
             case "topologyKey": if !value.isNull { self.topologyKey = try context.decode(value, at: key) }
             default: context.unknownField(key)
+            }
+        }
+    }
+
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "PodAffinityTerm")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "labelSelector": self.labelSelector = try context.decode(&reader, at: key)
+            case "matchLabelKeys": self.matchLabelKeys = try context.decode(&reader, at: key)
+            case "mismatchLabelKeys": self.mismatchLabelKeys = try context.decode(&reader, at: key)
+            case "namespaceSelector": self.namespaceSelector = try context.decode(&reader, at: key)
+            case "namespaces": self.namespaces = try context.decode(&reader, at: key)
+            case "topologyKey": if try !reader.consumeNull() { self.topologyKey = try context.decode(&reader, at: key) }
+            default: try context.skipUnknownField(&reader, key: key)
             }
         }
     }
@@ -10435,6 +12356,18 @@ extension CoreV1.PodAntiAffinity: JSONCodable {
         }
     }
 
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "PodAntiAffinity")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "preferredDuringSchedulingIgnoredDuringExecution": self.preferredDuringSchedulingIgnoredDuringExecution = try context.decode(&reader, at: key)
+            case "requiredDuringSchedulingIgnoredDuringExecution": self.requiredDuringSchedulingIgnoredDuringExecution = try context.decode(&reader, at: key)
+            default: try context.skipUnknownField(&reader, key: key)
+            }
+        }
+    }
+
     public func toJSON() -> JSONValue {
         var members = JSONObject()
         members.reserveCapacity(2)
@@ -10458,6 +12391,23 @@ extension CoreV1.PodCertificateProjection: JSONCodable {
             case "signerName": if !value.isNull { self.signerName = try context.decode(value, at: key) }
             case "userAnnotations": self.userAnnotations = try context.decode(value, at: key)
             default: context.unknownField(key)
+            }
+        }
+    }
+
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "PodCertificateProjection")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "certificateChainPath": self.certificateChainPath = try context.decode(&reader, at: key)
+            case "credentialBundlePath": self.credentialBundlePath = try context.decode(&reader, at: key)
+            case "keyPath": self.keyPath = try context.decode(&reader, at: key)
+            case "keyType": if try !reader.consumeNull() { self.keyType = try context.decode(&reader, at: key) }
+            case "maxExpirationSeconds": self.maxExpirationSeconds = try context.decode(&reader, at: key)
+            case "signerName": if try !reader.consumeNull() { self.signerName = try context.decode(&reader, at: key) }
+            case "userAnnotations": self.userAnnotations = try context.decode(&reader, at: key)
+            default: try context.skipUnknownField(&reader, key: key)
             }
         }
     }
@@ -10494,6 +12444,23 @@ extension CoreV1.PodCondition: JSONCodable {
         }
     }
 
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "PodCondition")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "lastProbeTime": self.lastProbeTime = try context.decode(&reader, at: key)
+            case "lastTransitionTime": self.lastTransitionTime = try context.decode(&reader, at: key)
+            case "message": self.message = try context.decode(&reader, at: key)
+            case "observedGeneration": self.observedGeneration = try context.decode(&reader, at: key)
+            case "reason": self.reason = try context.decode(&reader, at: key)
+            case "type": if try !reader.consumeNull() { self.type = try context.decode(&reader, at: key) }
+            case "status": if try !reader.consumeNull() { self.status = try context.decode(&reader, at: key) }
+            default: try context.skipUnknownField(&reader, key: key)
+            }
+        }
+    }
+
     public func toJSON() -> JSONValue {
         var members = JSONObject()
         members.reserveCapacity(7)
@@ -10522,6 +12489,19 @@ extension CoreV1.PodDNSConfig: JSONCodable {
         }
     }
 
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "PodDNSConfig")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "nameservers": self.nameservers = try context.decode(&reader, at: key)
+            case "options": self.options = try context.decode(&reader, at: key)
+            case "searches": self.searches = try context.decode(&reader, at: key)
+            default: try context.skipUnknownField(&reader, key: key)
+            }
+        }
+    }
+
     public func toJSON() -> JSONValue {
         var members = JSONObject()
         members.reserveCapacity(3)
@@ -10541,6 +12521,18 @@ extension CoreV1.PodDNSConfigOption: JSONCodable {
             case "name": self.name = try context.decode(value, at: key)
             case "value": self.value = try context.decode(value, at: key)
             default: context.unknownField(key)
+            }
+        }
+    }
+
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "PodDNSConfigOption")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "name": self.name = try context.decode(&reader, at: key)
+            case "value": self.value = try context.decode(&reader, at: key)
+            default: try context.skipUnknownField(&reader, key: key)
             }
         }
     }
@@ -10567,6 +12559,18 @@ extension CoreV1.PodExtendedResourceClaimStatus: JSONCodable {
         }
     }
 
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "PodExtendedResourceClaimStatus")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "requestMappings": if try !reader.consumeNull() { self.requestMappings = try context.decode(&reader, at: key) }
+            case "resourceClaimName": if try !reader.consumeNull() { self.resourceClaimName = try context.decode(&reader, at: key) }
+            default: try context.skipUnknownField(&reader, key: key)
+            }
+        }
+    }
+
     public func toJSON() -> JSONValue {
         var members = JSONObject()
         members.reserveCapacity(2)
@@ -10584,6 +12588,17 @@ extension CoreV1.PodIP: JSONCodable {
             switch key {
             case "ip": if !value.isNull { self.ip = try context.decode(value, at: key) }
             default: context.unknownField(key)
+            }
+        }
+    }
+
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "PodIP")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "ip": if try !reader.consumeNull() { self.ip = try context.decode(&reader, at: key) }
+            default: try context.skipUnknownField(&reader, key: key)
             }
         }
     }
@@ -10607,6 +12622,20 @@ extension CoreV1.PodList: JSONCodable {
             case "metadata": if !value.isNull { self.metadata = try context.decode(value, at: key) }
             case "items": if !value.isNull { self.items = try context.decode(value, at: key) }
             default: context.unknownField(key)
+            }
+        }
+    }
+
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "PodList")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "apiVersion": self.apiVersion = try context.decode(&reader, at: key)
+            case "kind": self.kind = try context.decode(&reader, at: key)
+            case "metadata": if try !reader.consumeNull() { self.metadata = try context.decode(&reader, at: key) }
+            case "items": if try !reader.consumeNull() { self.items = try context.decode(&reader, at: key) }
+            default: try context.skipUnknownField(&reader, key: key)
             }
         }
     }
@@ -10639,6 +12668,17 @@ extension CoreV1.PodOS: JSONCodable {
         }
     }
 
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "PodOS")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "name": if try !reader.consumeNull() { self.name = try context.decode(&reader, at: key) }
+            default: try context.skipUnknownField(&reader, key: key)
+            }
+        }
+    }
+
     public func toJSON() -> JSONValue {
         var members = JSONObject()
         members.reserveCapacity(1)
@@ -10655,6 +12695,17 @@ extension CoreV1.PodReadinessGate: JSONCodable {
             switch key {
             case "conditionType": if !value.isNull { self.conditionType = try context.decode(value, at: key) }
             default: context.unknownField(key)
+            }
+        }
+    }
+
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "PodReadinessGate")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "conditionType": if try !reader.consumeNull() { self.conditionType = try context.decode(&reader, at: key) }
+            default: try context.skipUnknownField(&reader, key: key)
             }
         }
     }
@@ -10677,6 +12728,19 @@ extension CoreV1.PodResourceClaim: JSONCodable {
             case "resourceClaimName": self.resourceClaimName = try context.decode(value, at: key)
             case "resourceClaimTemplateName": self.resourceClaimTemplateName = try context.decode(value, at: key)
             default: context.unknownField(key)
+            }
+        }
+    }
+
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "PodResourceClaim")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "name": if try !reader.consumeNull() { self.name = try context.decode(&reader, at: key) }
+            case "resourceClaimName": self.resourceClaimName = try context.decode(&reader, at: key)
+            case "resourceClaimTemplateName": self.resourceClaimTemplateName = try context.decode(&reader, at: key)
+            default: try context.skipUnknownField(&reader, key: key)
             }
         }
     }
@@ -10704,6 +12768,18 @@ extension CoreV1.PodResourceClaimStatus: JSONCodable {
         }
     }
 
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "PodResourceClaimStatus")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "name": if try !reader.consumeNull() { self.name = try context.decode(&reader, at: key) }
+            case "resourceClaimName": self.resourceClaimName = try context.decode(&reader, at: key)
+            default: try context.skipUnknownField(&reader, key: key)
+            }
+        }
+    }
+
     public func toJSON() -> JSONValue {
         var members = JSONObject()
         members.reserveCapacity(2)
@@ -10725,6 +12801,17 @@ extension CoreV1.PodSchedulingGate: JSONCodable {
         }
     }
 
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "PodSchedulingGate")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "name": if try !reader.consumeNull() { self.name = try context.decode(&reader, at: key) }
+            default: try context.skipUnknownField(&reader, key: key)
+            }
+        }
+    }
+
     public func toJSON() -> JSONValue {
         var members = JSONObject()
         members.reserveCapacity(1)
@@ -10741,6 +12828,17 @@ extension CoreV1.PodSchedulingGroup: JSONCodable {
             switch key {
             case "podGroupName": self.podGroupName = try context.decode(value, at: key)
             default: context.unknownField(key)
+            }
+        }
+    }
+
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "PodSchedulingGroup")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "podGroupName": self.podGroupName = try context.decode(&reader, at: key)
+            default: try context.skipUnknownField(&reader, key: key)
             }
         }
     }
@@ -10773,6 +12871,29 @@ extension CoreV1.PodSecurityContext: JSONCodable {
             case "sysctls": self.sysctls = try context.decode(value, at: key)
             case "windowsOptions": self.windowsOptions = try context.decode(value, at: key)
             default: context.unknownField(key)
+            }
+        }
+    }
+
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "PodSecurityContext")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "appArmorProfile": self.appArmorProfile = try context.decode(&reader, at: key)
+            case "fsGroup": self.fsGroup = try context.decode(&reader, at: key)
+            case "fsGroupChangePolicy": self.fsGroupChangePolicy = try context.decode(&reader, at: key)
+            case "runAsGroup": self.runAsGroup = try context.decode(&reader, at: key)
+            case "runAsNonRoot": self.runAsNonRoot = try context.decode(&reader, at: key)
+            case "runAsUser": self.runAsUser = try context.decode(&reader, at: key)
+            case "seLinuxChangePolicy": self.seLinuxChangePolicy = try context.decode(&reader, at: key)
+            case "seLinuxOptions": self.seLinuxOptions = try context.decode(&reader, at: key)
+            case "seccompProfile": self.seccompProfile = try context.decode(&reader, at: key)
+            case "supplementalGroups": self.supplementalGroups = try context.decode(&reader, at: key)
+            case "supplementalGroupsPolicy": self.supplementalGroupsPolicy = try context.decode(&reader, at: key)
+            case "sysctls": self.sysctls = try context.decode(&reader, at: key)
+            case "windowsOptions": self.windowsOptions = try context.decode(&reader, at: key)
+            default: try context.skipUnknownField(&reader, key: key)
             }
         }
     }
@@ -10846,6 +12967,58 @@ extension CoreV1.PodSpec: JSONCodable {
             case "topologySpreadConstraints": self.topologySpreadConstraints = try context.decode(value, at: key)
             case "volumes": self.volumes = try context.decode(value, at: key)
             default: context.unknownField(key)
+            }
+        }
+    }
+
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "PodSpec")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "activeDeadlineSeconds": self.activeDeadlineSeconds = try context.decode(&reader, at: key)
+            case "affinity": self.affinity = try context.decode(&reader, at: key)
+            case "automountServiceAccountToken": self.automountServiceAccountToken = try context.decode(&reader, at: key)
+            case "containers": if try !reader.consumeNull() { self.containers = try context.decode(&reader, at: key) }
+            case "dnsConfig": self.dnsConfig = try context.decode(&reader, at: key)
+            case "dnsPolicy": self.dnsPolicy = try context.decode(&reader, at: key)
+            case "enableServiceLinks": self.enableServiceLinks = try context.decode(&reader, at: key)
+            case "ephemeralContainers": self.ephemeralContainers = try context.decode(&reader, at: key)
+            case "hostAliases": self.hostAliases = try context.decode(&reader, at: key)
+            case "hostIPC": self.hostIPC = try context.decode(&reader, at: key)
+            case "hostNetwork": self.hostNetwork = try context.decode(&reader, at: key)
+            case "hostPID": self.hostPID = try context.decode(&reader, at: key)
+            case "hostUsers": self.hostUsers = try context.decode(&reader, at: key)
+            case "hostname": self.hostname = try context.decode(&reader, at: key)
+            case "hostnameOverride": self.hostnameOverride = try context.decode(&reader, at: key)
+            case "imagePullSecrets": self.imagePullSecrets = try context.decode(&reader, at: key)
+            case "initContainers": self.initContainers = try context.decode(&reader, at: key)
+            case "nodeName": self.nodeName = try context.decode(&reader, at: key)
+            case "nodeSelector": self.nodeSelector = try context.decode(&reader, at: key)
+            case "os": self.os = try context.decode(&reader, at: key)
+            case "overhead": self.overhead = try context.decode(&reader, at: key)
+            case "preemptionPolicy": self.preemptionPolicy = try context.decode(&reader, at: key)
+            case "priority": self.priority = try context.decode(&reader, at: key)
+            case "priorityClassName": self.priorityClassName = try context.decode(&reader, at: key)
+            case "readinessGates": self.readinessGates = try context.decode(&reader, at: key)
+            case "resourceClaims": self.resourceClaims = try context.decode(&reader, at: key)
+            case "resources": self.resources = try context.decode(&reader, at: key)
+            case "restartPolicy": self.restartPolicy = try context.decode(&reader, at: key)
+            case "runtimeClassName": self.runtimeClassName = try context.decode(&reader, at: key)
+            case "schedulerName": self.schedulerName = try context.decode(&reader, at: key)
+            case "schedulingGates": self.schedulingGates = try context.decode(&reader, at: key)
+            case "schedulingGroup": self.schedulingGroup = try context.decode(&reader, at: key)
+            case "securityContext": self.securityContext = try context.decode(&reader, at: key)
+            case "serviceAccount": self.serviceAccount = try context.decode(&reader, at: key)
+            case "serviceAccountName": self.serviceAccountName = try context.decode(&reader, at: key)
+            case "setHostnameAsFQDN": self.setHostnameAsFQDN = try context.decode(&reader, at: key)
+            case "shareProcessNamespace": self.shareProcessNamespace = try context.decode(&reader, at: key)
+            case "subdomain": self.subdomain = try context.decode(&reader, at: key)
+            case "terminationGracePeriodSeconds": self.terminationGracePeriodSeconds = try context.decode(&reader, at: key)
+            case "tolerations": self.tolerations = try context.decode(&reader, at: key)
+            case "topologySpreadConstraints": self.topologySpreadConstraints = try context.decode(&reader, at: key)
+            case "volumes": self.volumes = try context.decode(&reader, at: key)
+            default: try context.skipUnknownField(&reader, key: key)
             }
         }
     }
@@ -10931,6 +13104,37 @@ extension CoreV1.PodStatus: JSONCodable {
         }
     }
 
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "PodStatus")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "allocatedResources": self.allocatedResources = try context.decode(&reader, at: key)
+            case "conditions": self.conditions = try context.decode(&reader, at: key)
+            case "containerStatuses": self.containerStatuses = try context.decode(&reader, at: key)
+            case "ephemeralContainerStatuses": self.ephemeralContainerStatuses = try context.decode(&reader, at: key)
+            case "extendedResourceClaimStatus": self.extendedResourceClaimStatus = try context.decode(&reader, at: key)
+            case "hostIP": self.hostIP = try context.decode(&reader, at: key)
+            case "hostIPs": self.hostIPs = try context.decode(&reader, at: key)
+            case "initContainerStatuses": self.initContainerStatuses = try context.decode(&reader, at: key)
+            case "message": self.message = try context.decode(&reader, at: key)
+            case "nodeAllocatableResourceClaimStatuses": self.nodeAllocatableResourceClaimStatuses = try context.decode(&reader, at: key)
+            case "nominatedNodeName": self.nominatedNodeName = try context.decode(&reader, at: key)
+            case "observedGeneration": self.observedGeneration = try context.decode(&reader, at: key)
+            case "phase": self.phase = try context.decode(&reader, at: key)
+            case "podIP": self.podIP = try context.decode(&reader, at: key)
+            case "podIPs": self.podIPs = try context.decode(&reader, at: key)
+            case "qosClass": self.qosClass = try context.decode(&reader, at: key)
+            case "reason": self.reason = try context.decode(&reader, at: key)
+            case "resize": self.resize = try context.decode(&reader, at: key)
+            case "resourceClaimStatuses": self.resourceClaimStatuses = try context.decode(&reader, at: key)
+            case "resources": self.resources = try context.decode(&reader, at: key)
+            case "startTime": self.startTime = try context.decode(&reader, at: key)
+            default: try context.skipUnknownField(&reader, key: key)
+            }
+        }
+    }
+
     public func toJSON() -> JSONValue {
         var members = JSONObject()
         members.reserveCapacity(21)
@@ -10974,6 +13178,20 @@ extension CoreV1.PodTemplate: JSONCodable {
         }
     }
 
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "PodTemplate")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "apiVersion": self.apiVersion = try context.decode(&reader, at: key)
+            case "kind": self.kind = try context.decode(&reader, at: key)
+            case "metadata": if try !reader.consumeNull() { self.metadata = try context.decode(&reader, at: key) }
+            case "template": self.template = try context.decode(&reader, at: key)
+            default: try context.skipUnknownField(&reader, key: key)
+            }
+        }
+    }
+
     public func toJSON() -> JSONValue {
         var members = JSONObject()
         members.reserveCapacity(4)
@@ -11000,6 +13218,20 @@ extension CoreV1.PodTemplateList: JSONCodable {
             case "metadata": if !value.isNull { self.metadata = try context.decode(value, at: key) }
             case "items": if !value.isNull { self.items = try context.decode(value, at: key) }
             default: context.unknownField(key)
+            }
+        }
+    }
+
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "PodTemplateList")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "apiVersion": self.apiVersion = try context.decode(&reader, at: key)
+            case "kind": self.kind = try context.decode(&reader, at: key)
+            case "metadata": if try !reader.consumeNull() { self.metadata = try context.decode(&reader, at: key) }
+            case "items": if try !reader.consumeNull() { self.items = try context.decode(&reader, at: key) }
+            default: try context.skipUnknownField(&reader, key: key)
             }
         }
     }
@@ -11033,6 +13265,18 @@ extension CoreV1.PodTemplateSpec: JSONCodable {
         }
     }
 
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "PodTemplateSpec")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "metadata": if try !reader.consumeNull() { self.metadata = try context.decode(&reader, at: key) }
+            case "spec": self.spec = try context.decode(&reader, at: key)
+            default: try context.skipUnknownField(&reader, key: key)
+            }
+        }
+    }
+
     public func toJSON() -> JSONValue {
         var members = JSONObject()
         members.reserveCapacity(2)
@@ -11052,6 +13296,19 @@ extension CoreV1.PortStatus: JSONCodable {
             case "port": if !value.isNull { self.port = try context.decode(value, at: key) }
             case "protocol": if !value.isNull { self.protocol = try context.decode(value, at: key) }
             default: context.unknownField(key)
+            }
+        }
+    }
+
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "PortStatus")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "error": self.error = try context.decode(&reader, at: key)
+            case "port": if try !reader.consumeNull() { self.port = try context.decode(&reader, at: key) }
+            case "protocol": if try !reader.consumeNull() { self.protocol = try context.decode(&reader, at: key) }
+            default: try context.skipUnknownField(&reader, key: key)
             }
         }
     }
@@ -11080,6 +13337,19 @@ extension CoreV1.PortworxVolumeSource: JSONCodable {
         }
     }
 
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "PortworxVolumeSource")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "fsType": self.fsType = try context.decode(&reader, at: key)
+            case "readOnly": self.readOnly = try context.decode(&reader, at: key)
+            case "volumeID": if try !reader.consumeNull() { self.volumeID = try context.decode(&reader, at: key) }
+            default: try context.skipUnknownField(&reader, key: key)
+            }
+        }
+    }
+
     public func toJSON() -> JSONValue {
         var members = JSONObject()
         members.reserveCapacity(3)
@@ -11099,6 +13369,18 @@ extension CoreV1.PreferredSchedulingTerm: JSONCodable {
             case "preference": if !value.isNull { self.preference = try context.decode(value, at: key) }
             case "weight": if !value.isNull { self.weight = try context.decode(value, at: key) }
             default: context.unknownField(key)
+            }
+        }
+    }
+
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "PreferredSchedulingTerm")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "preference": if try !reader.consumeNull() { self.preference = try context.decode(&reader, at: key) }
+            case "weight": if try !reader.consumeNull() { self.weight = try context.decode(&reader, at: key) }
+            default: try context.skipUnknownField(&reader, key: key)
             }
         }
     }
@@ -11133,6 +13415,26 @@ extension CoreV1.Probe: JSONCodable {
         }
     }
 
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "Probe")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "exec": self.exec = try context.decode(&reader, at: key)
+            case "failureThreshold": self.failureThreshold = try context.decode(&reader, at: key)
+            case "grpc": self.grpc = try context.decode(&reader, at: key)
+            case "httpGet": self.httpGet = try context.decode(&reader, at: key)
+            case "initialDelaySeconds": self.initialDelaySeconds = try context.decode(&reader, at: key)
+            case "periodSeconds": self.periodSeconds = try context.decode(&reader, at: key)
+            case "successThreshold": self.successThreshold = try context.decode(&reader, at: key)
+            case "tcpSocket": self.tcpSocket = try context.decode(&reader, at: key)
+            case "terminationGracePeriodSeconds": self.terminationGracePeriodSeconds = try context.decode(&reader, at: key)
+            case "timeoutSeconds": self.timeoutSeconds = try context.decode(&reader, at: key)
+            default: try context.skipUnknownField(&reader, key: key)
+            }
+        }
+    }
+
     public func toJSON() -> JSONValue {
         var members = JSONObject()
         members.reserveCapacity(10)
@@ -11163,6 +13465,18 @@ extension CoreV1.ProjectedVolumeSource: JSONCodable {
         }
     }
 
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "ProjectedVolumeSource")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "defaultMode": self.defaultMode = try context.decode(&reader, at: key)
+            case "sources": self.sources = try context.decode(&reader, at: key)
+            default: try context.skipUnknownField(&reader, key: key)
+            }
+        }
+    }
+
     public func toJSON() -> JSONValue {
         var members = JSONObject()
         members.reserveCapacity(2)
@@ -11185,6 +13499,22 @@ extension CoreV1.QuobyteVolumeSource: JSONCodable {
             case "user": self.user = try context.decode(value, at: key)
             case "volume": if !value.isNull { self.volume = try context.decode(value, at: key) }
             default: context.unknownField(key)
+            }
+        }
+    }
+
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "QuobyteVolumeSource")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "group": self.group = try context.decode(&reader, at: key)
+            case "readOnly": self.readOnly = try context.decode(&reader, at: key)
+            case "registry": if try !reader.consumeNull() { self.registry = try context.decode(&reader, at: key) }
+            case "tenant": self.tenant = try context.decode(&reader, at: key)
+            case "user": self.user = try context.decode(&reader, at: key)
+            case "volume": if try !reader.consumeNull() { self.volume = try context.decode(&reader, at: key) }
+            default: try context.skipUnknownField(&reader, key: key)
             }
         }
     }
@@ -11217,6 +13547,24 @@ extension CoreV1.RBDPersistentVolumeSource: JSONCodable {
             case "secretRef": self.secretRef = try context.decode(value, at: key)
             case "user": self.user = try context.decode(value, at: key)
             default: context.unknownField(key)
+            }
+        }
+    }
+
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "RBDPersistentVolumeSource")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "fsType": self.fsType = try context.decode(&reader, at: key)
+            case "image": if try !reader.consumeNull() { self.image = try context.decode(&reader, at: key) }
+            case "keyring": self.keyring = try context.decode(&reader, at: key)
+            case "monitors": if try !reader.consumeNull() { self.monitors = try context.decode(&reader, at: key) }
+            case "pool": self.pool = try context.decode(&reader, at: key)
+            case "readOnly": self.readOnly = try context.decode(&reader, at: key)
+            case "secretRef": self.secretRef = try context.decode(&reader, at: key)
+            case "user": self.user = try context.decode(&reader, at: key)
+            default: try context.skipUnknownField(&reader, key: key)
             }
         }
     }
@@ -11255,6 +13603,24 @@ extension CoreV1.RBDVolumeSource: JSONCodable {
         }
     }
 
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "RBDVolumeSource")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "fsType": self.fsType = try context.decode(&reader, at: key)
+            case "image": if try !reader.consumeNull() { self.image = try context.decode(&reader, at: key) }
+            case "keyring": self.keyring = try context.decode(&reader, at: key)
+            case "monitors": if try !reader.consumeNull() { self.monitors = try context.decode(&reader, at: key) }
+            case "pool": self.pool = try context.decode(&reader, at: key)
+            case "readOnly": self.readOnly = try context.decode(&reader, at: key)
+            case "secretRef": self.secretRef = try context.decode(&reader, at: key)
+            case "user": self.user = try context.decode(&reader, at: key)
+            default: try context.skipUnknownField(&reader, key: key)
+            }
+        }
+    }
+
     public func toJSON() -> JSONValue {
         var members = JSONObject()
         members.reserveCapacity(8)
@@ -11282,6 +13648,21 @@ extension CoreV1.ReplicationController: JSONCodable {
             case "spec": if !value.isNull { self.spec = try context.decode(value, at: key) }
             case "status": if !value.isNull { self.status = try context.decode(value, at: key) }
             default: context.unknownField(key)
+            }
+        }
+    }
+
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "ReplicationController")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "apiVersion": self.apiVersion = try context.decode(&reader, at: key)
+            case "kind": self.kind = try context.decode(&reader, at: key)
+            case "metadata": if try !reader.consumeNull() { self.metadata = try context.decode(&reader, at: key) }
+            case "spec": if try !reader.consumeNull() { self.spec = try context.decode(&reader, at: key) }
+            case "status": if try !reader.consumeNull() { self.status = try context.decode(&reader, at: key) }
+            default: try context.skipUnknownField(&reader, key: key)
             }
         }
     }
@@ -11318,6 +13699,21 @@ extension CoreV1.ReplicationControllerCondition: JSONCodable {
         }
     }
 
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "ReplicationControllerCondition")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "lastTransitionTime": self.lastTransitionTime = try context.decode(&reader, at: key)
+            case "message": self.message = try context.decode(&reader, at: key)
+            case "reason": self.reason = try context.decode(&reader, at: key)
+            case "type": if try !reader.consumeNull() { self.type = try context.decode(&reader, at: key) }
+            case "status": if try !reader.consumeNull() { self.status = try context.decode(&reader, at: key) }
+            default: try context.skipUnknownField(&reader, key: key)
+            }
+        }
+    }
+
     public func toJSON() -> JSONValue {
         var members = JSONObject()
         members.reserveCapacity(5)
@@ -11341,6 +13737,20 @@ extension CoreV1.ReplicationControllerList: JSONCodable {
             case "metadata": if !value.isNull { self.metadata = try context.decode(value, at: key) }
             case "items": if !value.isNull { self.items = try context.decode(value, at: key) }
             default: context.unknownField(key)
+            }
+        }
+    }
+
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "ReplicationControllerList")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "apiVersion": self.apiVersion = try context.decode(&reader, at: key)
+            case "kind": self.kind = try context.decode(&reader, at: key)
+            case "metadata": if try !reader.consumeNull() { self.metadata = try context.decode(&reader, at: key) }
+            case "items": if try !reader.consumeNull() { self.items = try context.decode(&reader, at: key) }
+            default: try context.skipUnknownField(&reader, key: key)
             }
         }
     }
@@ -11376,6 +13786,20 @@ extension CoreV1.ReplicationControllerSpec: JSONCodable {
         }
     }
 
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "ReplicationControllerSpec")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "minReadySeconds": self.minReadySeconds = try context.decode(&reader, at: key)
+            case "replicas": self.replicas = try context.decode(&reader, at: key)
+            case "selector": self.selector = try context.decode(&reader, at: key)
+            case "template": self.template = try context.decode(&reader, at: key)
+            default: try context.skipUnknownField(&reader, key: key)
+            }
+        }
+    }
+
     public func toJSON() -> JSONValue {
         var members = JSONObject()
         members.reserveCapacity(4)
@@ -11400,6 +13824,22 @@ extension CoreV1.ReplicationControllerStatus: JSONCodable {
             case "readyReplicas": self.readyReplicas = try context.decode(value, at: key)
             case "replicas": if !value.isNull { self.replicas = try context.decode(value, at: key) }
             default: context.unknownField(key)
+            }
+        }
+    }
+
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "ReplicationControllerStatus")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "availableReplicas": self.availableReplicas = try context.decode(&reader, at: key)
+            case "conditions": self.conditions = try context.decode(&reader, at: key)
+            case "fullyLabeledReplicas": self.fullyLabeledReplicas = try context.decode(&reader, at: key)
+            case "observedGeneration": self.observedGeneration = try context.decode(&reader, at: key)
+            case "readyReplicas": self.readyReplicas = try context.decode(&reader, at: key)
+            case "replicas": if try !reader.consumeNull() { self.replicas = try context.decode(&reader, at: key) }
+            default: try context.skipUnknownField(&reader, key: key)
             }
         }
     }
@@ -11430,6 +13870,18 @@ extension CoreV1.ResourceClaim: JSONCodable {
         }
     }
 
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "ResourceClaim")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "name": if try !reader.consumeNull() { self.name = try context.decode(&reader, at: key) }
+            case "request": self.request = try context.decode(&reader, at: key)
+            default: try context.skipUnknownField(&reader, key: key)
+            }
+        }
+    }
+
     public func toJSON() -> JSONValue {
         var members = JSONObject()
         members.reserveCapacity(2)
@@ -11449,6 +13901,19 @@ extension CoreV1.ResourceFieldSelector: JSONCodable {
             case "divisor": self.divisor = try context.decode(value, at: key)
             case "resource": if !value.isNull { self.resource = try context.decode(value, at: key) }
             default: context.unknownField(key)
+            }
+        }
+    }
+
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "ResourceFieldSelector")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "containerName": self.containerName = try context.decode(&reader, at: key)
+            case "divisor": self.divisor = try context.decode(&reader, at: key)
+            case "resource": if try !reader.consumeNull() { self.resource = try context.decode(&reader, at: key) }
+            default: try context.skipUnknownField(&reader, key: key)
             }
         }
     }
@@ -11477,6 +13942,19 @@ extension CoreV1.ResourceHealth: JSONCodable {
         }
     }
 
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "ResourceHealth")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "health": self.health = try context.decode(&reader, at: key)
+            case "message": self.message = try context.decode(&reader, at: key)
+            case "resourceID": if try !reader.consumeNull() { self.resourceID = try context.decode(&reader, at: key) }
+            default: try context.skipUnknownField(&reader, key: key)
+            }
+        }
+    }
+
     public func toJSON() -> JSONValue {
         var members = JSONObject()
         members.reserveCapacity(3)
@@ -11499,6 +13977,21 @@ extension CoreV1.ResourceQuota: JSONCodable {
             case "spec": if !value.isNull { self.spec = try context.decode(value, at: key) }
             case "status": if !value.isNull { self.status = try context.decode(value, at: key) }
             default: context.unknownField(key)
+            }
+        }
+    }
+
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "ResourceQuota")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "apiVersion": self.apiVersion = try context.decode(&reader, at: key)
+            case "kind": self.kind = try context.decode(&reader, at: key)
+            case "metadata": if try !reader.consumeNull() { self.metadata = try context.decode(&reader, at: key) }
+            case "spec": if try !reader.consumeNull() { self.spec = try context.decode(&reader, at: key) }
+            case "status": if try !reader.consumeNull() { self.status = try context.decode(&reader, at: key) }
+            default: try context.skipUnknownField(&reader, key: key)
             }
         }
     }
@@ -11534,6 +14027,20 @@ extension CoreV1.ResourceQuotaList: JSONCodable {
         }
     }
 
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "ResourceQuotaList")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "apiVersion": self.apiVersion = try context.decode(&reader, at: key)
+            case "kind": self.kind = try context.decode(&reader, at: key)
+            case "metadata": if try !reader.consumeNull() { self.metadata = try context.decode(&reader, at: key) }
+            case "items": if try !reader.consumeNull() { self.items = try context.decode(&reader, at: key) }
+            default: try context.skipUnknownField(&reader, key: key)
+            }
+        }
+    }
+
     public func toJSON() -> JSONValue {
         var members = JSONObject()
         members.reserveCapacity(4)
@@ -11564,6 +14071,19 @@ extension CoreV1.ResourceQuotaSpec: JSONCodable {
         }
     }
 
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "ResourceQuotaSpec")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "hard": self.hard = try context.decode(&reader, at: key)
+            case "scopeSelector": self.scopeSelector = try context.decode(&reader, at: key)
+            case "scopes": self.scopes = try context.decode(&reader, at: key)
+            default: try context.skipUnknownField(&reader, key: key)
+            }
+        }
+    }
+
     public func toJSON() -> JSONValue {
         var members = JSONObject()
         members.reserveCapacity(3)
@@ -11583,6 +14103,18 @@ extension CoreV1.ResourceQuotaStatus: JSONCodable {
             case "hard": self.hard = try context.decode(value, at: key)
             case "used": self.used = try context.decode(value, at: key)
             default: context.unknownField(key)
+            }
+        }
+    }
+
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "ResourceQuotaStatus")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "hard": self.hard = try context.decode(&reader, at: key)
+            case "used": self.used = try context.decode(&reader, at: key)
+            default: try context.skipUnknownField(&reader, key: key)
             }
         }
     }
@@ -11610,6 +14142,19 @@ extension CoreV1.ResourceRequirements: JSONCodable {
         }
     }
 
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "ResourceRequirements")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "claims": self.claims = try context.decode(&reader, at: key)
+            case "limits": self.limits = try context.decode(&reader, at: key)
+            case "requests": self.requests = try context.decode(&reader, at: key)
+            default: try context.skipUnknownField(&reader, key: key)
+            }
+        }
+    }
+
     public func toJSON() -> JSONValue {
         var members = JSONObject()
         members.reserveCapacity(3)
@@ -11629,6 +14174,18 @@ extension CoreV1.ResourceStatus: JSONCodable {
             case "name": if !value.isNull { self.name = try context.decode(value, at: key) }
             case "resources": self.resources = try context.decode(value, at: key)
             default: context.unknownField(key)
+            }
+        }
+    }
+
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "ResourceStatus")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "name": if try !reader.consumeNull() { self.name = try context.decode(&reader, at: key) }
+            case "resources": self.resources = try context.decode(&reader, at: key)
+            default: try context.skipUnknownField(&reader, key: key)
             }
         }
     }
@@ -11653,6 +14210,20 @@ extension CoreV1.SELinuxOptions: JSONCodable {
             case "type": self.type = try context.decode(value, at: key)
             case "user": self.user = try context.decode(value, at: key)
             default: context.unknownField(key)
+            }
+        }
+    }
+
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "SELinuxOptions")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "level": self.level = try context.decode(&reader, at: key)
+            case "role": self.role = try context.decode(&reader, at: key)
+            case "type": self.type = try context.decode(&reader, at: key)
+            case "user": self.user = try context.decode(&reader, at: key)
+            default: try context.skipUnknownField(&reader, key: key)
             }
         }
     }
@@ -11685,6 +14256,26 @@ extension CoreV1.ScaleIOPersistentVolumeSource: JSONCodable {
             case "system": if !value.isNull { self.system = try context.decode(value, at: key) }
             case "volumeName": self.volumeName = try context.decode(value, at: key)
             default: context.unknownField(key)
+            }
+        }
+    }
+
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "ScaleIOPersistentVolumeSource")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "fsType": self.fsType = try context.decode(&reader, at: key)
+            case "gateway": if try !reader.consumeNull() { self.gateway = try context.decode(&reader, at: key) }
+            case "protectionDomain": self.protectionDomain = try context.decode(&reader, at: key)
+            case "readOnly": self.readOnly = try context.decode(&reader, at: key)
+            case "secretRef": if try !reader.consumeNull() { self.secretRef = try context.decode(&reader, at: key) }
+            case "sslEnabled": self.sslEnabled = try context.decode(&reader, at: key)
+            case "storageMode": self.storageMode = try context.decode(&reader, at: key)
+            case "storagePool": self.storagePool = try context.decode(&reader, at: key)
+            case "system": if try !reader.consumeNull() { self.system = try context.decode(&reader, at: key) }
+            case "volumeName": self.volumeName = try context.decode(&reader, at: key)
+            default: try context.skipUnknownField(&reader, key: key)
             }
         }
     }
@@ -11727,6 +14318,26 @@ extension CoreV1.ScaleIOVolumeSource: JSONCodable {
         }
     }
 
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "ScaleIOVolumeSource")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "fsType": self.fsType = try context.decode(&reader, at: key)
+            case "gateway": if try !reader.consumeNull() { self.gateway = try context.decode(&reader, at: key) }
+            case "protectionDomain": self.protectionDomain = try context.decode(&reader, at: key)
+            case "readOnly": self.readOnly = try context.decode(&reader, at: key)
+            case "secretRef": if try !reader.consumeNull() { self.secretRef = try context.decode(&reader, at: key) }
+            case "sslEnabled": self.sslEnabled = try context.decode(&reader, at: key)
+            case "storageMode": self.storageMode = try context.decode(&reader, at: key)
+            case "storagePool": self.storagePool = try context.decode(&reader, at: key)
+            case "system": if try !reader.consumeNull() { self.system = try context.decode(&reader, at: key) }
+            case "volumeName": self.volumeName = try context.decode(&reader, at: key)
+            default: try context.skipUnknownField(&reader, key: key)
+            }
+        }
+    }
+
     public func toJSON() -> JSONValue {
         var members = JSONObject()
         members.reserveCapacity(10)
@@ -11756,6 +14367,17 @@ extension CoreV1.ScopeSelector: JSONCodable {
         }
     }
 
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "ScopeSelector")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "matchExpressions": self.matchExpressions = try context.decode(&reader, at: key)
+            default: try context.skipUnknownField(&reader, key: key)
+            }
+        }
+    }
+
     public func toJSON() -> JSONValue {
         var members = JSONObject()
         members.reserveCapacity(1)
@@ -11774,6 +14396,19 @@ extension CoreV1.ScopedResourceSelectorRequirement: JSONCodable {
             case "scopeName": if !value.isNull { self.scopeName = try context.decode(value, at: key) }
             case "values": self.values = try context.decode(value, at: key)
             default: context.unknownField(key)
+            }
+        }
+    }
+
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "ScopedResourceSelectorRequirement")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "operator": if try !reader.consumeNull() { self.operator = try context.decode(&reader, at: key) }
+            case "scopeName": if try !reader.consumeNull() { self.scopeName = try context.decode(&reader, at: key) }
+            case "values": self.values = try context.decode(&reader, at: key)
+            default: try context.skipUnknownField(&reader, key: key)
             }
         }
     }
@@ -11801,6 +14436,18 @@ extension CoreV1.SeccompProfile: JSONCodable {
         }
     }
 
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "SeccompProfile")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "localhostProfile": self.localhostProfile = try context.decode(&reader, at: key)
+            case "type": if try !reader.consumeNull() { self.type = try context.decode(&reader, at: key) }
+            default: try context.skipUnknownField(&reader, key: key)
+            }
+        }
+    }
+
     public func toJSON() -> JSONValue {
         var members = JSONObject()
         members.reserveCapacity(2)
@@ -11824,6 +14471,23 @@ extension CoreV1.Secret: JSONCodable {
             case "stringData": self.stringData = try context.decode(value, at: key)
             case "type": self.type = try context.decode(value, at: key)
             default: context.unknownField(key)
+            }
+        }
+    }
+
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "Secret")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "apiVersion": self.apiVersion = try context.decode(&reader, at: key)
+            case "kind": self.kind = try context.decode(&reader, at: key)
+            case "metadata": if try !reader.consumeNull() { self.metadata = try context.decode(&reader, at: key) }
+            case "data": self.data = try context.decode(&reader, at: key)
+            case "immutable": self.immutable = try context.decode(&reader, at: key)
+            case "stringData": self.stringData = try context.decode(&reader, at: key)
+            case "type": self.type = try context.decode(&reader, at: key)
+            default: try context.skipUnknownField(&reader, key: key)
             }
         }
     }
@@ -11859,6 +14523,18 @@ extension CoreV1.SecretEnvSource: JSONCodable {
         }
     }
 
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "SecretEnvSource")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "name": self.name = try context.decode(&reader, at: key)
+            case "optional": self.optional = try context.decode(&reader, at: key)
+            default: try context.skipUnknownField(&reader, key: key)
+            }
+        }
+    }
+
     public func toJSON() -> JSONValue {
         var members = JSONObject()
         members.reserveCapacity(2)
@@ -11878,6 +14554,19 @@ extension CoreV1.SecretKeySelector: JSONCodable {
             case "name": self.name = try context.decode(value, at: key)
             case "optional": self.optional = try context.decode(value, at: key)
             default: context.unknownField(key)
+            }
+        }
+    }
+
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "SecretKeySelector")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "key": if try !reader.consumeNull() { self.key = try context.decode(&reader, at: key) }
+            case "name": self.name = try context.decode(&reader, at: key)
+            case "optional": self.optional = try context.decode(&reader, at: key)
+            default: try context.skipUnknownField(&reader, key: key)
             }
         }
     }
@@ -11903,6 +14592,20 @@ extension CoreV1.SecretList: JSONCodable {
             case "metadata": if !value.isNull { self.metadata = try context.decode(value, at: key) }
             case "items": if !value.isNull { self.items = try context.decode(value, at: key) }
             default: context.unknownField(key)
+            }
+        }
+    }
+
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "SecretList")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "apiVersion": self.apiVersion = try context.decode(&reader, at: key)
+            case "kind": self.kind = try context.decode(&reader, at: key)
+            case "metadata": if try !reader.consumeNull() { self.metadata = try context.decode(&reader, at: key) }
+            case "items": if try !reader.consumeNull() { self.items = try context.decode(&reader, at: key) }
+            default: try context.skipUnknownField(&reader, key: key)
             }
         }
     }
@@ -11937,6 +14640,19 @@ extension CoreV1.SecretProjection: JSONCodable {
         }
     }
 
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "SecretProjection")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "items": self.items = try context.decode(&reader, at: key)
+            case "name": self.name = try context.decode(&reader, at: key)
+            case "optional": self.optional = try context.decode(&reader, at: key)
+            default: try context.skipUnknownField(&reader, key: key)
+            }
+        }
+    }
+
     public func toJSON() -> JSONValue {
         var members = JSONObject()
         members.reserveCapacity(3)
@@ -11956,6 +14672,18 @@ extension CoreV1.SecretReference: JSONCodable {
             case "name": self.name = try context.decode(value, at: key)
             case "namespace": self.namespace = try context.decode(value, at: key)
             default: context.unknownField(key)
+            }
+        }
+    }
+
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "SecretReference")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "name": self.name = try context.decode(&reader, at: key)
+            case "namespace": self.namespace = try context.decode(&reader, at: key)
+            default: try context.skipUnknownField(&reader, key: key)
             }
         }
     }
@@ -11980,6 +14708,20 @@ extension CoreV1.SecretVolumeSource: JSONCodable {
             case "optional": self.optional = try context.decode(value, at: key)
             case "secretName": self.secretName = try context.decode(value, at: key)
             default: context.unknownField(key)
+            }
+        }
+    }
+
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "SecretVolumeSource")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "defaultMode": self.defaultMode = try context.decode(&reader, at: key)
+            case "items": self.items = try context.decode(&reader, at: key)
+            case "optional": self.optional = try context.decode(&reader, at: key)
+            case "secretName": self.secretName = try context.decode(&reader, at: key)
+            default: try context.skipUnknownField(&reader, key: key)
             }
         }
     }
@@ -12014,6 +14756,28 @@ extension CoreV1.SecurityContext: JSONCodable {
             case "seccompProfile": self.seccompProfile = try context.decode(value, at: key)
             case "windowsOptions": self.windowsOptions = try context.decode(value, at: key)
             default: context.unknownField(key)
+            }
+        }
+    }
+
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "SecurityContext")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "allowPrivilegeEscalation": self.allowPrivilegeEscalation = try context.decode(&reader, at: key)
+            case "appArmorProfile": self.appArmorProfile = try context.decode(&reader, at: key)
+            case "capabilities": self.capabilities = try context.decode(&reader, at: key)
+            case "privileged": self.privileged = try context.decode(&reader, at: key)
+            case "procMount": self.procMount = try context.decode(&reader, at: key)
+            case "readOnlyRootFilesystem": self.readOnlyRootFilesystem = try context.decode(&reader, at: key)
+            case "runAsGroup": self.runAsGroup = try context.decode(&reader, at: key)
+            case "runAsNonRoot": self.runAsNonRoot = try context.decode(&reader, at: key)
+            case "runAsUser": self.runAsUser = try context.decode(&reader, at: key)
+            case "seLinuxOptions": self.seLinuxOptions = try context.decode(&reader, at: key)
+            case "seccompProfile": self.seccompProfile = try context.decode(&reader, at: key)
+            case "windowsOptions": self.windowsOptions = try context.decode(&reader, at: key)
+            default: try context.skipUnknownField(&reader, key: key)
             }
         }
     }
@@ -12053,6 +14817,21 @@ extension CoreV1.Service: JSONCodable {
         }
     }
 
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "Service")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "apiVersion": self.apiVersion = try context.decode(&reader, at: key)
+            case "kind": self.kind = try context.decode(&reader, at: key)
+            case "metadata": if try !reader.consumeNull() { self.metadata = try context.decode(&reader, at: key) }
+            case "spec": if try !reader.consumeNull() { self.spec = try context.decode(&reader, at: key) }
+            case "status": if try !reader.consumeNull() { self.status = try context.decode(&reader, at: key) }
+            default: try context.skipUnknownField(&reader, key: key)
+            }
+        }
+    }
+
     public func toJSON() -> JSONValue {
         var members = JSONObject()
         members.reserveCapacity(5)
@@ -12082,6 +14861,22 @@ extension CoreV1.ServiceAccount: JSONCodable {
             case "imagePullSecrets": self.imagePullSecrets = try context.decode(value, at: key)
             case "secrets": self.secrets = try context.decode(value, at: key)
             default: context.unknownField(key)
+            }
+        }
+    }
+
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "ServiceAccount")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "apiVersion": self.apiVersion = try context.decode(&reader, at: key)
+            case "kind": self.kind = try context.decode(&reader, at: key)
+            case "metadata": if try !reader.consumeNull() { self.metadata = try context.decode(&reader, at: key) }
+            case "automountServiceAccountToken": self.automountServiceAccountToken = try context.decode(&reader, at: key)
+            case "imagePullSecrets": self.imagePullSecrets = try context.decode(&reader, at: key)
+            case "secrets": self.secrets = try context.decode(&reader, at: key)
+            default: try context.skipUnknownField(&reader, key: key)
             }
         }
     }
@@ -12118,6 +14913,20 @@ extension CoreV1.ServiceAccountList: JSONCodable {
         }
     }
 
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "ServiceAccountList")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "apiVersion": self.apiVersion = try context.decode(&reader, at: key)
+            case "kind": self.kind = try context.decode(&reader, at: key)
+            case "metadata": if try !reader.consumeNull() { self.metadata = try context.decode(&reader, at: key) }
+            case "items": if try !reader.consumeNull() { self.items = try context.decode(&reader, at: key) }
+            default: try context.skipUnknownField(&reader, key: key)
+            }
+        }
+    }
+
     public func toJSON() -> JSONValue {
         var members = JSONObject()
         members.reserveCapacity(4)
@@ -12148,6 +14957,19 @@ extension CoreV1.ServiceAccountTokenProjection: JSONCodable {
         }
     }
 
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "ServiceAccountTokenProjection")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "audience": self.audience = try context.decode(&reader, at: key)
+            case "expirationSeconds": self.expirationSeconds = try context.decode(&reader, at: key)
+            case "path": if try !reader.consumeNull() { self.path = try context.decode(&reader, at: key) }
+            default: try context.skipUnknownField(&reader, key: key)
+            }
+        }
+    }
+
     public func toJSON() -> JSONValue {
         var members = JSONObject()
         members.reserveCapacity(3)
@@ -12169,6 +14991,20 @@ extension CoreV1.ServiceList: JSONCodable {
             case "metadata": if !value.isNull { self.metadata = try context.decode(value, at: key) }
             case "items": if !value.isNull { self.items = try context.decode(value, at: key) }
             default: context.unknownField(key)
+            }
+        }
+    }
+
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "ServiceList")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "apiVersion": self.apiVersion = try context.decode(&reader, at: key)
+            case "kind": self.kind = try context.decode(&reader, at: key)
+            case "metadata": if try !reader.consumeNull() { self.metadata = try context.decode(&reader, at: key) }
+            case "items": if try !reader.consumeNull() { self.items = try context.decode(&reader, at: key) }
+            default: try context.skipUnknownField(&reader, key: key)
             }
         }
     }
@@ -12202,6 +15038,22 @@ extension CoreV1.ServicePort: JSONCodable {
             case "protocol": self.protocol = try context.decode(value, at: key)
             case "targetPort": self.targetPort = try context.decode(value, at: key)
             default: context.unknownField(key)
+            }
+        }
+    }
+
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "ServicePort")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "appProtocol": self.appProtocol = try context.decode(&reader, at: key)
+            case "name": self.name = try context.decode(&reader, at: key)
+            case "nodePort": self.nodePort = try context.decode(&reader, at: key)
+            case "port": if try !reader.consumeNull() { self.port = try context.decode(&reader, at: key) }
+            case "protocol": self.protocol = try context.decode(&reader, at: key)
+            case "targetPort": self.targetPort = try context.decode(&reader, at: key)
+            default: try context.skipUnknownField(&reader, key: key)
             }
         }
     }
@@ -12250,6 +15102,36 @@ extension CoreV1.ServiceSpec: JSONCodable {
         }
     }
 
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "ServiceSpec")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "allocateLoadBalancerNodePorts": self.allocateLoadBalancerNodePorts = try context.decode(&reader, at: key)
+            case "clusterIP": self.clusterIP = try context.decode(&reader, at: key)
+            case "clusterIPs": self.clusterIPs = try context.decode(&reader, at: key)
+            case "externalIPs": self.externalIPs = try context.decode(&reader, at: key)
+            case "externalName": self.externalName = try context.decode(&reader, at: key)
+            case "externalTrafficPolicy": self.externalTrafficPolicy = try context.decode(&reader, at: key)
+            case "healthCheckNodePort": self.healthCheckNodePort = try context.decode(&reader, at: key)
+            case "internalTrafficPolicy": self.internalTrafficPolicy = try context.decode(&reader, at: key)
+            case "ipFamilies": self.ipFamilies = try context.decode(&reader, at: key)
+            case "ipFamilyPolicy": self.ipFamilyPolicy = try context.decode(&reader, at: key)
+            case "loadBalancerClass": self.loadBalancerClass = try context.decode(&reader, at: key)
+            case "loadBalancerIP": self.loadBalancerIP = try context.decode(&reader, at: key)
+            case "loadBalancerSourceRanges": self.loadBalancerSourceRanges = try context.decode(&reader, at: key)
+            case "ports": self.ports = try context.decode(&reader, at: key)
+            case "publishNotReadyAddresses": self.publishNotReadyAddresses = try context.decode(&reader, at: key)
+            case "selector": self.selector = try context.decode(&reader, at: key)
+            case "sessionAffinity": self.sessionAffinity = try context.decode(&reader, at: key)
+            case "sessionAffinityConfig": self.sessionAffinityConfig = try context.decode(&reader, at: key)
+            case "trafficDistribution": self.trafficDistribution = try context.decode(&reader, at: key)
+            case "type": self.type = try context.decode(&reader, at: key)
+            default: try context.skipUnknownField(&reader, key: key)
+            }
+        }
+    }
+
     public func toJSON() -> JSONValue {
         var members = JSONObject()
         members.reserveCapacity(20)
@@ -12290,6 +15172,18 @@ extension CoreV1.ServiceStatus: JSONCodable {
         }
     }
 
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "ServiceStatus")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "conditions": self.conditions = try context.decode(&reader, at: key)
+            case "loadBalancer": self.loadBalancer = try context.decode(&reader, at: key)
+            default: try context.skipUnknownField(&reader, key: key)
+            }
+        }
+    }
+
     public func toJSON() -> JSONValue {
         var members = JSONObject()
         members.reserveCapacity(2)
@@ -12307,6 +15201,17 @@ extension CoreV1.SessionAffinityConfig: JSONCodable {
             switch key {
             case "clientIP": self.clientIP = try context.decode(value, at: key)
             default: context.unknownField(key)
+            }
+        }
+    }
+
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "SessionAffinityConfig")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "clientIP": self.clientIP = try context.decode(&reader, at: key)
+            default: try context.skipUnknownField(&reader, key: key)
             }
         }
     }
@@ -12331,6 +15236,17 @@ extension CoreV1.SleepAction: JSONCodable {
         }
     }
 
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "SleepAction")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "seconds": if try !reader.consumeNull() { self.seconds = try context.decode(&reader, at: key) }
+            default: try context.skipUnknownField(&reader, key: key)
+            }
+        }
+    }
+
     public func toJSON() -> JSONValue {
         var members = JSONObject()
         members.reserveCapacity(1)
@@ -12351,6 +15267,21 @@ extension CoreV1.StorageOSPersistentVolumeSource: JSONCodable {
             case "volumeName": self.volumeName = try context.decode(value, at: key)
             case "volumeNamespace": self.volumeNamespace = try context.decode(value, at: key)
             default: context.unknownField(key)
+            }
+        }
+    }
+
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "StorageOSPersistentVolumeSource")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "fsType": self.fsType = try context.decode(&reader, at: key)
+            case "readOnly": self.readOnly = try context.decode(&reader, at: key)
+            case "secretRef": self.secretRef = try context.decode(&reader, at: key)
+            case "volumeName": self.volumeName = try context.decode(&reader, at: key)
+            case "volumeNamespace": self.volumeNamespace = try context.decode(&reader, at: key)
+            default: try context.skipUnknownField(&reader, key: key)
             }
         }
     }
@@ -12383,6 +15314,21 @@ extension CoreV1.StorageOSVolumeSource: JSONCodable {
         }
     }
 
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "StorageOSVolumeSource")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "fsType": self.fsType = try context.decode(&reader, at: key)
+            case "readOnly": self.readOnly = try context.decode(&reader, at: key)
+            case "secretRef": self.secretRef = try context.decode(&reader, at: key)
+            case "volumeName": self.volumeName = try context.decode(&reader, at: key)
+            case "volumeNamespace": self.volumeNamespace = try context.decode(&reader, at: key)
+            default: try context.skipUnknownField(&reader, key: key)
+            }
+        }
+    }
+
     public func toJSON() -> JSONValue {
         var members = JSONObject()
         members.reserveCapacity(5)
@@ -12404,6 +15350,18 @@ extension CoreV1.Sysctl: JSONCodable {
             case "name": if !value.isNull { self.name = try context.decode(value, at: key) }
             case "value": if !value.isNull { self.value = try context.decode(value, at: key) }
             default: context.unknownField(key)
+            }
+        }
+    }
+
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "Sysctl")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "name": if try !reader.consumeNull() { self.name = try context.decode(&reader, at: key) }
+            case "value": if try !reader.consumeNull() { self.value = try context.decode(&reader, at: key) }
+            default: try context.skipUnknownField(&reader, key: key)
             }
         }
     }
@@ -12430,6 +15388,18 @@ extension CoreV1.TCPSocketAction: JSONCodable {
         }
     }
 
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "TCPSocketAction")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "host": self.host = try context.decode(&reader, at: key)
+            case "port": self.port = try context.decode(&reader, at: key)
+            default: try context.skipUnknownField(&reader, key: key)
+            }
+        }
+    }
+
     public func toJSON() -> JSONValue {
         var members = JSONObject()
         members.reserveCapacity(2)
@@ -12450,6 +15420,20 @@ extension CoreV1.Taint: JSONCodable {
             case "timeAdded": self.timeAdded = try context.decode(value, at: key)
             case "value": self.value = try context.decode(value, at: key)
             default: context.unknownField(key)
+            }
+        }
+    }
+
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "Taint")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "effect": if try !reader.consumeNull() { self.effect = try context.decode(&reader, at: key) }
+            case "key": if try !reader.consumeNull() { self.key = try context.decode(&reader, at: key) }
+            case "timeAdded": self.timeAdded = try context.decode(&reader, at: key)
+            case "value": self.value = try context.decode(&reader, at: key)
+            default: try context.skipUnknownField(&reader, key: key)
             }
         }
     }
@@ -12481,6 +15465,21 @@ extension CoreV1.Toleration: JSONCodable {
         }
     }
 
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "Toleration")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "effect": self.effect = try context.decode(&reader, at: key)
+            case "key": self.key = try context.decode(&reader, at: key)
+            case "operator": self.operator = try context.decode(&reader, at: key)
+            case "tolerationSeconds": self.tolerationSeconds = try context.decode(&reader, at: key)
+            case "value": self.value = try context.decode(&reader, at: key)
+            default: try context.skipUnknownField(&reader, key: key)
+            }
+        }
+    }
+
     public func toJSON() -> JSONValue {
         var members = JSONObject()
         members.reserveCapacity(5)
@@ -12506,6 +15505,18 @@ extension CoreV1.TopologySelectorLabelRequirement: JSONCodable {
         }
     }
 
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "TopologySelectorLabelRequirement")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "key": if try !reader.consumeNull() { self.key = try context.decode(&reader, at: key) }
+            case "values": if try !reader.consumeNull() { self.values = try context.decode(&reader, at: key) }
+            default: try context.skipUnknownField(&reader, key: key)
+            }
+        }
+    }
+
     public func toJSON() -> JSONValue {
         var members = JSONObject()
         members.reserveCapacity(2)
@@ -12523,6 +15534,17 @@ extension CoreV1.TopologySelectorTerm: JSONCodable {
             switch key {
             case "matchLabelExpressions": self.matchLabelExpressions = try context.decode(value, at: key)
             default: context.unknownField(key)
+            }
+        }
+    }
+
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "TopologySelectorTerm")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "matchLabelExpressions": self.matchLabelExpressions = try context.decode(&reader, at: key)
+            default: try context.skipUnknownField(&reader, key: key)
             }
         }
     }
@@ -12550,6 +15572,24 @@ extension CoreV1.TopologySpreadConstraint: JSONCodable {
             case "topologyKey": if !value.isNull { self.topologyKey = try context.decode(value, at: key) }
             case "whenUnsatisfiable": if !value.isNull { self.whenUnsatisfiable = try context.decode(value, at: key) }
             default: context.unknownField(key)
+            }
+        }
+    }
+
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "TopologySpreadConstraint")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "labelSelector": self.labelSelector = try context.decode(&reader, at: key)
+            case "matchLabelKeys": self.matchLabelKeys = try context.decode(&reader, at: key)
+            case "maxSkew": if try !reader.consumeNull() { self.maxSkew = try context.decode(&reader, at: key) }
+            case "minDomains": self.minDomains = try context.decode(&reader, at: key)
+            case "nodeAffinityPolicy": self.nodeAffinityPolicy = try context.decode(&reader, at: key)
+            case "nodeTaintsPolicy": self.nodeTaintsPolicy = try context.decode(&reader, at: key)
+            case "topologyKey": if try !reader.consumeNull() { self.topologyKey = try context.decode(&reader, at: key) }
+            case "whenUnsatisfiable": if try !reader.consumeNull() { self.whenUnsatisfiable = try context.decode(&reader, at: key) }
+            default: try context.skipUnknownField(&reader, key: key)
             }
         }
     }
@@ -12583,6 +15623,19 @@ extension CoreV1.TypedLocalObjectReference: JSONCodable {
         }
     }
 
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "TypedLocalObjectReference")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "kind": if try !reader.consumeNull() { self.kind = try context.decode(&reader, at: key) }
+            case "apiGroup": self.apiGroup = try context.decode(&reader, at: key)
+            case "name": if try !reader.consumeNull() { self.name = try context.decode(&reader, at: key) }
+            default: try context.skipUnknownField(&reader, key: key)
+            }
+        }
+    }
+
     public func toJSON() -> JSONValue {
         var members = JSONObject()
         members.reserveCapacity(3)
@@ -12604,6 +15657,20 @@ extension CoreV1.TypedObjectReference: JSONCodable {
             case "name": if !value.isNull { self.name = try context.decode(value, at: key) }
             case "namespace": self.namespace = try context.decode(value, at: key)
             default: context.unknownField(key)
+            }
+        }
+    }
+
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "TypedObjectReference")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "kind": if try !reader.consumeNull() { self.kind = try context.decode(&reader, at: key) }
+            case "apiGroup": self.apiGroup = try context.decode(&reader, at: key)
+            case "name": if try !reader.consumeNull() { self.name = try context.decode(&reader, at: key) }
+            case "namespace": self.namespace = try context.decode(&reader, at: key)
+            default: try context.skipUnknownField(&reader, key: key)
             }
         }
     }
@@ -12661,6 +15728,47 @@ extension CoreV1.Volume: JSONCodable {
         }
     }
 
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "Volume")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "awsElasticBlockStore": self.awsElasticBlockStore = try context.decode(&reader, at: key)
+            case "azureDisk": self.azureDisk = try context.decode(&reader, at: key)
+            case "azureFile": self.azureFile = try context.decode(&reader, at: key)
+            case "cephfs": self.cephfs = try context.decode(&reader, at: key)
+            case "cinder": self.cinder = try context.decode(&reader, at: key)
+            case "configMap": self.configMap = try context.decode(&reader, at: key)
+            case "csi": self.csi = try context.decode(&reader, at: key)
+            case "downwardAPI": self.downwardAPI = try context.decode(&reader, at: key)
+            case "emptyDir": self.emptyDir = try context.decode(&reader, at: key)
+            case "ephemeral": self.ephemeral = try context.decode(&reader, at: key)
+            case "fc": self.fc = try context.decode(&reader, at: key)
+            case "flexVolume": self.flexVolume = try context.decode(&reader, at: key)
+            case "flocker": self.flocker = try context.decode(&reader, at: key)
+            case "gcePersistentDisk": self.gcePersistentDisk = try context.decode(&reader, at: key)
+            case "gitRepo": self.gitRepo = try context.decode(&reader, at: key)
+            case "glusterfs": self.glusterfs = try context.decode(&reader, at: key)
+            case "hostPath": self.hostPath = try context.decode(&reader, at: key)
+            case "image": self.image = try context.decode(&reader, at: key)
+            case "iscsi": self.iscsi = try context.decode(&reader, at: key)
+            case "name": if try !reader.consumeNull() { self.name = try context.decode(&reader, at: key) }
+            case "nfs": self.nfs = try context.decode(&reader, at: key)
+            case "persistentVolumeClaim": self.persistentVolumeClaim = try context.decode(&reader, at: key)
+            case "photonPersistentDisk": self.photonPersistentDisk = try context.decode(&reader, at: key)
+            case "portworxVolume": self.portworxVolume = try context.decode(&reader, at: key)
+            case "projected": self.projected = try context.decode(&reader, at: key)
+            case "quobyte": self.quobyte = try context.decode(&reader, at: key)
+            case "rbd": self.rbd = try context.decode(&reader, at: key)
+            case "scaleIO": self.scaleIO = try context.decode(&reader, at: key)
+            case "secret": self.secret = try context.decode(&reader, at: key)
+            case "storageos": self.storageos = try context.decode(&reader, at: key)
+            case "vsphereVolume": self.vsphereVolume = try context.decode(&reader, at: key)
+            default: try context.skipUnknownField(&reader, key: key)
+            }
+        }
+    }
+
     public func toJSON() -> JSONValue {
         var members = JSONObject()
         members.reserveCapacity(31)
@@ -12712,6 +15820,18 @@ extension CoreV1.VolumeDevice: JSONCodable {
         }
     }
 
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "VolumeDevice")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "devicePath": if try !reader.consumeNull() { self.devicePath = try context.decode(&reader, at: key) }
+            case "name": if try !reader.consumeNull() { self.name = try context.decode(&reader, at: key) }
+            default: try context.skipUnknownField(&reader, key: key)
+            }
+        }
+    }
+
     public func toJSON() -> JSONValue {
         var members = JSONObject()
         members.reserveCapacity(2)
@@ -12735,6 +15855,23 @@ extension CoreV1.VolumeMount: JSONCodable {
             case "subPath": self.subPath = try context.decode(value, at: key)
             case "subPathExpr": self.subPathExpr = try context.decode(value, at: key)
             default: context.unknownField(key)
+            }
+        }
+    }
+
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "VolumeMount")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "mountPath": if try !reader.consumeNull() { self.mountPath = try context.decode(&reader, at: key) }
+            case "mountPropagation": self.mountPropagation = try context.decode(&reader, at: key)
+            case "name": if try !reader.consumeNull() { self.name = try context.decode(&reader, at: key) }
+            case "readOnly": self.readOnly = try context.decode(&reader, at: key)
+            case "recursiveReadOnly": self.recursiveReadOnly = try context.decode(&reader, at: key)
+            case "subPath": self.subPath = try context.decode(&reader, at: key)
+            case "subPathExpr": self.subPathExpr = try context.decode(&reader, at: key)
+            default: try context.skipUnknownField(&reader, key: key)
             }
         }
     }
@@ -12769,6 +15906,21 @@ extension CoreV1.VolumeMountStatus: JSONCodable {
         }
     }
 
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "VolumeMountStatus")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "mountPath": if try !reader.consumeNull() { self.mountPath = try context.decode(&reader, at: key) }
+            case "name": if try !reader.consumeNull() { self.name = try context.decode(&reader, at: key) }
+            case "readOnly": self.readOnly = try context.decode(&reader, at: key)
+            case "recursiveReadOnly": self.recursiveReadOnly = try context.decode(&reader, at: key)
+            case "volumeStatus": self.volumeStatus = try context.decode(&reader, at: key)
+            default: try context.skipUnknownField(&reader, key: key)
+            }
+        }
+    }
+
     public func toJSON() -> JSONValue {
         var members = JSONObject()
         members.reserveCapacity(5)
@@ -12789,6 +15941,17 @@ extension CoreV1.VolumeNodeAffinity: JSONCodable {
             switch key {
             case "required": self.required = try context.decode(value, at: key)
             default: context.unknownField(key)
+            }
+        }
+    }
+
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "VolumeNodeAffinity")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "required": self.required = try context.decode(&reader, at: key)
+            default: try context.skipUnknownField(&reader, key: key)
             }
         }
     }
@@ -12814,6 +15977,22 @@ extension CoreV1.VolumeProjection: JSONCodable {
             case "secret": self.secret = try context.decode(value, at: key)
             case "serviceAccountToken": self.serviceAccountToken = try context.decode(value, at: key)
             default: context.unknownField(key)
+            }
+        }
+    }
+
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "VolumeProjection")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "clusterTrustBundle": self.clusterTrustBundle = try context.decode(&reader, at: key)
+            case "configMap": self.configMap = try context.decode(&reader, at: key)
+            case "downwardAPI": self.downwardAPI = try context.decode(&reader, at: key)
+            case "podCertificate": self.podCertificate = try context.decode(&reader, at: key)
+            case "secret": self.secret = try context.decode(&reader, at: key)
+            case "serviceAccountToken": self.serviceAccountToken = try context.decode(&reader, at: key)
+            default: try context.skipUnknownField(&reader, key: key)
             }
         }
     }
@@ -12844,6 +16023,18 @@ extension CoreV1.VolumeResourceRequirements: JSONCodable {
         }
     }
 
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "VolumeResourceRequirements")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "limits": self.limits = try context.decode(&reader, at: key)
+            case "requests": self.requests = try context.decode(&reader, at: key)
+            default: try context.skipUnknownField(&reader, key: key)
+            }
+        }
+    }
+
     public func toJSON() -> JSONValue {
         var members = JSONObject()
         members.reserveCapacity(2)
@@ -12861,6 +16052,17 @@ extension CoreV1.VolumeStatus: JSONCodable {
             switch key {
             case "image": self.image = try context.decode(value, at: key)
             default: context.unknownField(key)
+            }
+        }
+    }
+
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "VolumeStatus")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "image": self.image = try context.decode(&reader, at: key)
+            default: try context.skipUnknownField(&reader, key: key)
             }
         }
     }
@@ -12884,6 +16086,20 @@ extension CoreV1.VsphereVirtualDiskVolumeSource: JSONCodable {
             case "storagePolicyName": self.storagePolicyName = try context.decode(value, at: key)
             case "volumePath": if !value.isNull { self.volumePath = try context.decode(value, at: key) }
             default: context.unknownField(key)
+            }
+        }
+    }
+
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "VsphereVirtualDiskVolumeSource")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "fsType": self.fsType = try context.decode(&reader, at: key)
+            case "storagePolicyID": self.storagePolicyID = try context.decode(&reader, at: key)
+            case "storagePolicyName": self.storagePolicyName = try context.decode(&reader, at: key)
+            case "volumePath": if try !reader.consumeNull() { self.volumePath = try context.decode(&reader, at: key) }
+            default: try context.skipUnknownField(&reader, key: key)
             }
         }
     }
@@ -12912,6 +16128,18 @@ extension CoreV1.WeightedPodAffinityTerm: JSONCodable {
         }
     }
 
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "WeightedPodAffinityTerm")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "podAffinityTerm": if try !reader.consumeNull() { self.podAffinityTerm = try context.decode(&reader, at: key) }
+            case "weight": if try !reader.consumeNull() { self.weight = try context.decode(&reader, at: key) }
+            default: try context.skipUnknownField(&reader, key: key)
+            }
+        }
+    }
+
     public func toJSON() -> JSONValue {
         var members = JSONObject()
         members.reserveCapacity(2)
@@ -12932,6 +16160,20 @@ extension CoreV1.WindowsSecurityContextOptions: JSONCodable {
             case "hostProcess": self.hostProcess = try context.decode(value, at: key)
             case "runAsUserName": self.runAsUserName = try context.decode(value, at: key)
             default: context.unknownField(key)
+            }
+        }
+    }
+
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "WindowsSecurityContextOptions")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "gmsaCredentialSpec": self.gmsaCredentialSpec = try context.decode(&reader, at: key)
+            case "gmsaCredentialSpecName": self.gmsaCredentialSpecName = try context.decode(&reader, at: key)
+            case "hostProcess": self.hostProcess = try context.decode(&reader, at: key)
+            case "runAsUserName": self.runAsUserName = try context.decode(&reader, at: key)
+            default: try context.skipUnknownField(&reader, key: key)
             }
         }
     }

@@ -238,6 +238,24 @@ extension DiscoveryV1.Endpoint: JSONCodable {
         }
     }
 
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "Endpoint")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "addresses": if try !reader.consumeNull() { self.addresses = try context.decode(&reader, at: key) }
+            case "conditions": self.conditions = try context.decode(&reader, at: key)
+            case "deprecatedTopology": self.deprecatedTopology = try context.decode(&reader, at: key)
+            case "hints": self.hints = try context.decode(&reader, at: key)
+            case "hostname": self.hostname = try context.decode(&reader, at: key)
+            case "nodeName": self.nodeName = try context.decode(&reader, at: key)
+            case "targetRef": self.targetRef = try context.decode(&reader, at: key)
+            case "zone": self.zone = try context.decode(&reader, at: key)
+            default: try context.skipUnknownField(&reader, key: key)
+            }
+        }
+    }
+
     public func toJSON() -> JSONValue {
         var members = JSONObject()
         members.reserveCapacity(8)
@@ -267,6 +285,19 @@ extension DiscoveryV1.EndpointConditions: JSONCodable {
         }
     }
 
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "EndpointConditions")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "ready": self.ready = try context.decode(&reader, at: key)
+            case "serving": self.serving = try context.decode(&reader, at: key)
+            case "terminating": self.terminating = try context.decode(&reader, at: key)
+            default: try context.skipUnknownField(&reader, key: key)
+            }
+        }
+    }
+
     public func toJSON() -> JSONValue {
         var members = JSONObject()
         members.reserveCapacity(3)
@@ -286,6 +317,18 @@ extension DiscoveryV1.EndpointHints: JSONCodable {
             case "forNodes": self.forNodes = try context.decode(value, at: key)
             case "forZones": self.forZones = try context.decode(value, at: key)
             default: context.unknownField(key)
+            }
+        }
+    }
+
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "EndpointHints")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "forNodes": self.forNodes = try context.decode(&reader, at: key)
+            case "forZones": self.forZones = try context.decode(&reader, at: key)
+            default: try context.skipUnknownField(&reader, key: key)
             }
         }
     }
@@ -314,6 +357,20 @@ extension DiscoveryV1.EndpointPort: JSONCodable {
         }
     }
 
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "EndpointPort")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "appProtocol": self.appProtocol = try context.decode(&reader, at: key)
+            case "name": self.name = try context.decode(&reader, at: key)
+            case "port": self.port = try context.decode(&reader, at: key)
+            case "protocol": self.protocol = try context.decode(&reader, at: key)
+            default: try context.skipUnknownField(&reader, key: key)
+            }
+        }
+    }
+
     public func toJSON() -> JSONValue {
         var members = JSONObject()
         members.reserveCapacity(4)
@@ -338,6 +395,22 @@ extension DiscoveryV1.EndpointSlice: JSONCodable {
             case "endpoints": self.endpoints = try context.decode(value, at: key)
             case "ports": self.ports = try context.decode(value, at: key)
             default: context.unknownField(key)
+            }
+        }
+    }
+
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "EndpointSlice")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "apiVersion": self.apiVersion = try context.decode(&reader, at: key)
+            case "kind": self.kind = try context.decode(&reader, at: key)
+            case "metadata": if try !reader.consumeNull() { self.metadata = try context.decode(&reader, at: key) }
+            case "addressType": if try !reader.consumeNull() { self.addressType = try context.decode(&reader, at: key) }
+            case "endpoints": self.endpoints = try context.decode(&reader, at: key)
+            case "ports": self.ports = try context.decode(&reader, at: key)
+            default: try context.skipUnknownField(&reader, key: key)
             }
         }
     }
@@ -374,6 +447,20 @@ extension DiscoveryV1.EndpointSliceList: JSONCodable {
         }
     }
 
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "EndpointSliceList")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "apiVersion": self.apiVersion = try context.decode(&reader, at: key)
+            case "kind": self.kind = try context.decode(&reader, at: key)
+            case "metadata": if try !reader.consumeNull() { self.metadata = try context.decode(&reader, at: key) }
+            case "items": if try !reader.consumeNull() { self.items = try context.decode(&reader, at: key) }
+            default: try context.skipUnknownField(&reader, key: key)
+            }
+        }
+    }
+
     public func toJSON() -> JSONValue {
         var members = JSONObject()
         members.reserveCapacity(4)
@@ -402,6 +489,17 @@ extension DiscoveryV1.ForNode: JSONCodable {
         }
     }
 
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "ForNode")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "name": if try !reader.consumeNull() { self.name = try context.decode(&reader, at: key) }
+            default: try context.skipUnknownField(&reader, key: key)
+            }
+        }
+    }
+
     public func toJSON() -> JSONValue {
         var members = JSONObject()
         members.reserveCapacity(1)
@@ -418,6 +516,17 @@ extension DiscoveryV1.ForZone: JSONCodable {
             switch key {
             case "name": if !value.isNull { self.name = try context.decode(value, at: key) }
             default: context.unknownField(key)
+            }
+        }
+    }
+
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "ForZone")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "name": if try !reader.consumeNull() { self.name = try context.decode(&reader, at: key) }
+            default: try context.skipUnknownField(&reader, key: key)
             }
         }
     }

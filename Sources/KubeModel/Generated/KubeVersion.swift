@@ -88,6 +88,29 @@ extension KubeVersion.Info: JSONCodable {
         }
     }
 
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "Info")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "buildDate": if try !reader.consumeNull() { self.buildDate = try context.decode(&reader, at: key) }
+            case "compiler": if try !reader.consumeNull() { self.compiler = try context.decode(&reader, at: key) }
+            case "emulationMajor": self.emulationMajor = try context.decode(&reader, at: key)
+            case "emulationMinor": self.emulationMinor = try context.decode(&reader, at: key)
+            case "gitCommit": if try !reader.consumeNull() { self.gitCommit = try context.decode(&reader, at: key) }
+            case "gitTreeState": if try !reader.consumeNull() { self.gitTreeState = try context.decode(&reader, at: key) }
+            case "gitVersion": if try !reader.consumeNull() { self.gitVersion = try context.decode(&reader, at: key) }
+            case "goVersion": if try !reader.consumeNull() { self.goVersion = try context.decode(&reader, at: key) }
+            case "major": if try !reader.consumeNull() { self.major = try context.decode(&reader, at: key) }
+            case "minCompatibilityMajor": self.minCompatibilityMajor = try context.decode(&reader, at: key)
+            case "minCompatibilityMinor": self.minCompatibilityMinor = try context.decode(&reader, at: key)
+            case "minor": if try !reader.consumeNull() { self.minor = try context.decode(&reader, at: key) }
+            case "platform": if try !reader.consumeNull() { self.platform = try context.decode(&reader, at: key) }
+            default: try context.skipUnknownField(&reader, key: key)
+            }
+        }
+    }
+
     public func toJSON() -> JSONValue {
         var members = JSONObject()
         members.reserveCapacity(13)

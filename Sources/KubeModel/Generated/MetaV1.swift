@@ -737,6 +737,22 @@ extension MetaV1.APIGroup: JSONCodable {
         }
     }
 
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "APIGroup")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "apiVersion": self.apiVersion = try context.decode(&reader, at: key)
+            case "kind": self.kind = try context.decode(&reader, at: key)
+            case "name": if try !reader.consumeNull() { self.name = try context.decode(&reader, at: key) }
+            case "preferredVersion": self.preferredVersion = try context.decode(&reader, at: key)
+            case "serverAddressByClientCIDRs": self.serverAddressByClientCIDRs = try context.decode(&reader, at: key)
+            case "versions": if try !reader.consumeNull() { self.versions = try context.decode(&reader, at: key) }
+            default: try context.skipUnknownField(&reader, key: key)
+            }
+        }
+    }
+
     public func toJSON() -> JSONValue {
         var members = JSONObject()
         members.reserveCapacity(6)
@@ -764,6 +780,19 @@ extension MetaV1.APIGroupList: JSONCodable {
             case "kind": self.kind = try context.decode(value, at: key)
             case "groups": if !value.isNull { self.groups = try context.decode(value, at: key) }
             default: context.unknownField(key)
+            }
+        }
+    }
+
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "APIGroupList")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "apiVersion": self.apiVersion = try context.decode(&reader, at: key)
+            case "kind": self.kind = try context.decode(&reader, at: key)
+            case "groups": if try !reader.consumeNull() { self.groups = try context.decode(&reader, at: key) }
+            default: try context.skipUnknownField(&reader, key: key)
             }
         }
     }
@@ -803,6 +832,26 @@ extension MetaV1.APIResource: JSONCodable {
         }
     }
 
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "APIResource")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "kind": if try !reader.consumeNull() { self.kind = try context.decode(&reader, at: key) }
+            case "categories": self.categories = try context.decode(&reader, at: key)
+            case "group": self.group = try context.decode(&reader, at: key)
+            case "name": if try !reader.consumeNull() { self.name = try context.decode(&reader, at: key) }
+            case "namespaced": if try !reader.consumeNull() { self.namespaced = try context.decode(&reader, at: key) }
+            case "shortNames": self.shortNames = try context.decode(&reader, at: key)
+            case "singularName": if try !reader.consumeNull() { self.singularName = try context.decode(&reader, at: key) }
+            case "storageVersionHash": self.storageVersionHash = try context.decode(&reader, at: key)
+            case "verbs": if try !reader.consumeNull() { self.verbs = try context.decode(&reader, at: key) }
+            case "version": self.version = try context.decode(&reader, at: key)
+            default: try context.skipUnknownField(&reader, key: key)
+            }
+        }
+    }
+
     public func toJSON() -> JSONValue {
         var members = JSONObject()
         members.reserveCapacity(10)
@@ -835,6 +884,20 @@ extension MetaV1.APIResourceList: JSONCodable {
         }
     }
 
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "APIResourceList")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "apiVersion": self.apiVersion = try context.decode(&reader, at: key)
+            case "kind": self.kind = try context.decode(&reader, at: key)
+            case "groupVersion": if try !reader.consumeNull() { self.groupVersion = try context.decode(&reader, at: key) }
+            case "resources": if try !reader.consumeNull() { self.resources = try context.decode(&reader, at: key) }
+            default: try context.skipUnknownField(&reader, key: key)
+            }
+        }
+    }
+
     public func toJSON() -> JSONValue {
         var members = JSONObject()
         members.reserveCapacity(4)
@@ -861,6 +924,20 @@ extension MetaV1.APIVersions: JSONCodable {
             case "serverAddressByClientCIDRs": if !value.isNull { self.serverAddressByClientCIDRs = try context.decode(value, at: key) }
             case "versions": if !value.isNull { self.versions = try context.decode(value, at: key) }
             default: context.unknownField(key)
+            }
+        }
+    }
+
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "APIVersions")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "apiVersion": self.apiVersion = try context.decode(&reader, at: key)
+            case "kind": self.kind = try context.decode(&reader, at: key)
+            case "serverAddressByClientCIDRs": if try !reader.consumeNull() { self.serverAddressByClientCIDRs = try context.decode(&reader, at: key) }
+            case "versions": if try !reader.consumeNull() { self.versions = try context.decode(&reader, at: key) }
+            default: try context.skipUnknownField(&reader, key: key)
             }
         }
     }
@@ -897,6 +974,22 @@ extension MetaV1.Condition: JSONCodable {
         }
     }
 
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "Condition")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "lastTransitionTime": self.lastTransitionTime = try context.decode(&reader, at: key)
+            case "message": if try !reader.consumeNull() { self.message = try context.decode(&reader, at: key) }
+            case "observedGeneration": self.observedGeneration = try context.decode(&reader, at: key)
+            case "reason": if try !reader.consumeNull() { self.reason = try context.decode(&reader, at: key) }
+            case "type": if try !reader.consumeNull() { self.type = try context.decode(&reader, at: key) }
+            case "status": if try !reader.consumeNull() { self.status = try context.decode(&reader, at: key) }
+            default: try context.skipUnknownField(&reader, key: key)
+            }
+        }
+    }
+
     public func toJSON() -> JSONValue {
         var members = JSONObject()
         members.reserveCapacity(6)
@@ -925,6 +1018,24 @@ extension MetaV1.DeleteOptions: JSONCodable {
             case "preconditions": self.preconditions = try context.decode(value, at: key)
             case "propagationPolicy": self.propagationPolicy = try context.decode(value, at: key)
             default: context.unknownField(key)
+            }
+        }
+    }
+
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "DeleteOptions")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "apiVersion": self.apiVersion = try context.decode(&reader, at: key)
+            case "kind": self.kind = try context.decode(&reader, at: key)
+            case "dryRun": self.dryRun = try context.decode(&reader, at: key)
+            case "gracePeriodSeconds": self.gracePeriodSeconds = try context.decode(&reader, at: key)
+            case "ignoreStoreReadErrorWithClusterBreakingPotential": self.ignoreStoreReadErrorWithClusterBreakingPotential = try context.decode(&reader, at: key)
+            case "orphanDependents": self.orphanDependents = try context.decode(&reader, at: key)
+            case "preconditions": self.preconditions = try context.decode(&reader, at: key)
+            case "propagationPolicy": self.propagationPolicy = try context.decode(&reader, at: key)
+            default: try context.skipUnknownField(&reader, key: key)
             }
         }
     }
@@ -958,6 +1069,19 @@ extension MetaV1.FieldSelectorRequirement: JSONCodable {
         }
     }
 
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "FieldSelectorRequirement")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "key": if try !reader.consumeNull() { self.key = try context.decode(&reader, at: key) }
+            case "operator": if try !reader.consumeNull() { self.operator = try context.decode(&reader, at: key) }
+            case "values": self.values = try context.decode(&reader, at: key)
+            default: try context.skipUnknownField(&reader, key: key)
+            }
+        }
+    }
+
     public func toJSON() -> JSONValue {
         var members = JSONObject()
         members.reserveCapacity(3)
@@ -977,6 +1101,18 @@ extension MetaV1.GroupResource: JSONCodable {
             case "group": if !value.isNull { self.group = try context.decode(value, at: key) }
             case "resource": if !value.isNull { self.resource = try context.decode(value, at: key) }
             default: context.unknownField(key)
+            }
+        }
+    }
+
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "GroupResource")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "group": if try !reader.consumeNull() { self.group = try context.decode(&reader, at: key) }
+            case "resource": if try !reader.consumeNull() { self.resource = try context.decode(&reader, at: key) }
+            default: try context.skipUnknownField(&reader, key: key)
             }
         }
     }
@@ -1003,6 +1139,18 @@ extension MetaV1.GroupVersionForDiscovery: JSONCodable {
         }
     }
 
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "GroupVersionForDiscovery")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "groupVersion": if try !reader.consumeNull() { self.groupVersion = try context.decode(&reader, at: key) }
+            case "version": if try !reader.consumeNull() { self.version = try context.decode(&reader, at: key) }
+            default: try context.skipUnknownField(&reader, key: key)
+            }
+        }
+    }
+
     public func toJSON() -> JSONValue {
         var members = JSONObject()
         members.reserveCapacity(2)
@@ -1021,6 +1169,18 @@ extension MetaV1.LabelSelector: JSONCodable {
             case "matchExpressions": self.matchExpressions = try context.decode(value, at: key)
             case "matchLabels": self.matchLabels = try context.decode(value, at: key)
             default: context.unknownField(key)
+            }
+        }
+    }
+
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "LabelSelector")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "matchExpressions": self.matchExpressions = try context.decode(&reader, at: key)
+            case "matchLabels": self.matchLabels = try context.decode(&reader, at: key)
+            default: try context.skipUnknownField(&reader, key: key)
             }
         }
     }
@@ -1044,6 +1204,19 @@ extension MetaV1.LabelSelectorRequirement: JSONCodable {
             case "operator": if !value.isNull { self.operator = try context.decode(value, at: key) }
             case "values": self.values = try context.decode(value, at: key)
             default: context.unknownField(key)
+            }
+        }
+    }
+
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "LabelSelectorRequirement")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "key": if try !reader.consumeNull() { self.key = try context.decode(&reader, at: key) }
+            case "operator": if try !reader.consumeNull() { self.operator = try context.decode(&reader, at: key) }
+            case "values": self.values = try context.decode(&reader, at: key)
+            default: try context.skipUnknownField(&reader, key: key)
             }
         }
     }
@@ -1074,6 +1247,21 @@ extension MetaV1.ListMeta: JSONCodable {
         }
     }
 
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "ListMeta")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "continue": self.continue = try context.decode(&reader, at: key)
+            case "remainingItemCount": self.remainingItemCount = try context.decode(&reader, at: key)
+            case "resourceVersion": self.resourceVersion = try context.decode(&reader, at: key)
+            case "selfLink": self.selfLink = try context.decode(&reader, at: key)
+            case "shardInfo": self.shardInfo = try context.decode(&reader, at: key)
+            default: try context.skipUnknownField(&reader, key: key)
+            }
+        }
+    }
+
     public func toJSON() -> JSONValue {
         var members = JSONObject()
         members.reserveCapacity(5)
@@ -1100,6 +1288,23 @@ extension MetaV1.ManagedFieldsEntry: JSONCodable {
             case "subresource": self.subresource = try context.decode(value, at: key)
             case "time": self.time = try context.decode(value, at: key)
             default: context.unknownField(key)
+            }
+        }
+    }
+
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "ManagedFieldsEntry")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "apiVersion": self.apiVersion = try context.decode(&reader, at: key)
+            case "fieldsType": self.fieldsType = try context.decode(&reader, at: key)
+            case "fieldsV1": self.fieldsV1 = try context.decode(&reader, at: key)
+            case "manager": self.manager = try context.decode(&reader, at: key)
+            case "operation": self.operation = try context.decode(&reader, at: key)
+            case "subresource": self.subresource = try context.decode(&reader, at: key)
+            case "time": self.time = try context.decode(&reader, at: key)
+            default: try context.skipUnknownField(&reader, key: key)
             }
         }
     }
@@ -1144,6 +1349,31 @@ extension MetaV1.ObjectMeta: JSONCodable {
         }
     }
 
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "ObjectMeta")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "annotations": self.annotations = try context.decode(&reader, at: key)
+            case "creationTimestamp": self.creationTimestamp = try context.decode(&reader, at: key)
+            case "deletionGracePeriodSeconds": self.deletionGracePeriodSeconds = try context.decode(&reader, at: key)
+            case "deletionTimestamp": self.deletionTimestamp = try context.decode(&reader, at: key)
+            case "finalizers": self.finalizers = try context.decode(&reader, at: key)
+            case "generateName": self.generateName = try context.decode(&reader, at: key)
+            case "generation": self.generation = try context.decode(&reader, at: key)
+            case "labels": self.labels = try context.decode(&reader, at: key)
+            case "managedFields": self.managedFields = try context.decode(&reader, at: key)
+            case "name": self.name = try context.decode(&reader, at: key)
+            case "namespace": self.namespace = try context.decode(&reader, at: key)
+            case "ownerReferences": self.ownerReferences = try context.decode(&reader, at: key)
+            case "resourceVersion": self.resourceVersion = try context.decode(&reader, at: key)
+            case "selfLink": self.selfLink = try context.decode(&reader, at: key)
+            case "uid": self.uid = try context.decode(&reader, at: key)
+            default: try context.skipUnknownField(&reader, key: key)
+            }
+        }
+    }
+
     public func toJSON() -> JSONValue {
         var members = JSONObject()
         members.reserveCapacity(15)
@@ -1183,6 +1413,22 @@ extension MetaV1.OwnerReference: JSONCodable {
         }
     }
 
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "OwnerReference")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "apiVersion": if try !reader.consumeNull() { self.apiVersion = try context.decode(&reader, at: key) }
+            case "kind": if try !reader.consumeNull() { self.kind = try context.decode(&reader, at: key) }
+            case "blockOwnerDeletion": self.blockOwnerDeletion = try context.decode(&reader, at: key)
+            case "controller": self.controller = try context.decode(&reader, at: key)
+            case "name": if try !reader.consumeNull() { self.name = try context.decode(&reader, at: key) }
+            case "uid": if try !reader.consumeNull() { self.uid = try context.decode(&reader, at: key) }
+            default: try context.skipUnknownField(&reader, key: key)
+            }
+        }
+    }
+
     public func toJSON() -> JSONValue {
         var members = JSONObject()
         members.reserveCapacity(6)
@@ -1209,6 +1455,18 @@ extension MetaV1.Preconditions: JSONCodable {
         }
     }
 
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "Preconditions")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "resourceVersion": self.resourceVersion = try context.decode(&reader, at: key)
+            case "uid": self.uid = try context.decode(&reader, at: key)
+            default: try context.skipUnknownField(&reader, key: key)
+            }
+        }
+    }
+
     public func toJSON() -> JSONValue {
         var members = JSONObject()
         members.reserveCapacity(2)
@@ -1231,6 +1489,18 @@ extension MetaV1.ServerAddressByClientCIDR: JSONCodable {
         }
     }
 
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "ServerAddressByClientCIDR")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "clientCIDR": if try !reader.consumeNull() { self.clientCIDR = try context.decode(&reader, at: key) }
+            case "serverAddress": if try !reader.consumeNull() { self.serverAddress = try context.decode(&reader, at: key) }
+            default: try context.skipUnknownField(&reader, key: key)
+            }
+        }
+    }
+
     public func toJSON() -> JSONValue {
         var members = JSONObject()
         members.reserveCapacity(2)
@@ -1248,6 +1518,17 @@ extension MetaV1.ShardInfo: JSONCodable {
             switch key {
             case "selector": if !value.isNull { self.selector = try context.decode(value, at: key) }
             default: context.unknownField(key)
+            }
+        }
+    }
+
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "ShardInfo")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "selector": if try !reader.consumeNull() { self.selector = try context.decode(&reader, at: key) }
+            default: try context.skipUnknownField(&reader, key: key)
             }
         }
     }
@@ -1275,6 +1556,24 @@ extension MetaV1.Status: JSONCodable {
             case "reason": self.reason = try context.decode(value, at: key)
             case "status": self.status = try context.decode(value, at: key)
             default: context.unknownField(key)
+            }
+        }
+    }
+
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "Status")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "apiVersion": self.apiVersion = try context.decode(&reader, at: key)
+            case "kind": self.kind = try context.decode(&reader, at: key)
+            case "metadata": if try !reader.consumeNull() { self.metadata = try context.decode(&reader, at: key) }
+            case "code": self.code = try context.decode(&reader, at: key)
+            case "details": self.details = try context.decode(&reader, at: key)
+            case "message": self.message = try context.decode(&reader, at: key)
+            case "reason": self.reason = try context.decode(&reader, at: key)
+            case "status": self.status = try context.decode(&reader, at: key)
+            default: try context.skipUnknownField(&reader, key: key)
             }
         }
     }
@@ -1312,6 +1611,19 @@ extension MetaV1.StatusCause: JSONCodable {
         }
     }
 
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "StatusCause")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "field": self.field = try context.decode(&reader, at: key)
+            case "message": self.message = try context.decode(&reader, at: key)
+            case "reason": self.reason = try context.decode(&reader, at: key)
+            default: try context.skipUnknownField(&reader, key: key)
+            }
+        }
+    }
+
     public func toJSON() -> JSONValue {
         var members = JSONObject()
         members.reserveCapacity(3)
@@ -1339,6 +1651,22 @@ extension MetaV1.StatusDetails: JSONCodable {
         }
     }
 
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "StatusDetails")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "kind": self.kind = try context.decode(&reader, at: key)
+            case "causes": self.causes = try context.decode(&reader, at: key)
+            case "group": self.group = try context.decode(&reader, at: key)
+            case "name": self.name = try context.decode(&reader, at: key)
+            case "retryAfterSeconds": self.retryAfterSeconds = try context.decode(&reader, at: key)
+            case "uid": self.uid = try context.decode(&reader, at: key)
+            default: try context.skipUnknownField(&reader, key: key)
+            }
+        }
+    }
+
     public func toJSON() -> JSONValue {
         var members = JSONObject()
         members.reserveCapacity(6)
@@ -1361,6 +1689,18 @@ extension MetaV1.WatchEvent: JSONCodable {
             case "object": self.object = try context.decode(value, at: key)
             case "type": if !value.isNull { self.type = try context.decode(value, at: key) }
             default: context.unknownField(key)
+            }
+        }
+    }
+
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "WatchEvent")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "object": self.object = try context.decode(&reader, at: key)
+            case "type": if try !reader.consumeNull() { self.type = try context.decode(&reader, at: key) }
+            default: try context.skipUnknownField(&reader, key: key)
             }
         }
     }

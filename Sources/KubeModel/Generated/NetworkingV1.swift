@@ -820,6 +820,19 @@ extension NetworkingV1.HTTPIngressPath: JSONCodable {
         }
     }
 
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "HTTPIngressPath")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "backend": if try !reader.consumeNull() { self.backend = try context.decode(&reader, at: key) }
+            case "path": self.path = try context.decode(&reader, at: key)
+            case "pathType": if try !reader.consumeNull() { self.pathType = try context.decode(&reader, at: key) }
+            default: try context.skipUnknownField(&reader, key: key)
+            }
+        }
+    }
+
     public func toJSON() -> JSONValue {
         var members = JSONObject()
         members.reserveCapacity(3)
@@ -838,6 +851,17 @@ extension NetworkingV1.HTTPIngressRuleValue: JSONCodable {
             switch key {
             case "paths": if !value.isNull { self.paths = try context.decode(value, at: key) }
             default: context.unknownField(key)
+            }
+        }
+    }
+
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "HTTPIngressRuleValue")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "paths": if try !reader.consumeNull() { self.paths = try context.decode(&reader, at: key) }
+            default: try context.skipUnknownField(&reader, key: key)
             }
         }
     }
@@ -861,6 +885,20 @@ extension NetworkingV1.IPAddress: JSONCodable {
             case "metadata": if !value.isNull { self.metadata = try context.decode(value, at: key) }
             case "spec": if !value.isNull { self.spec = try context.decode(value, at: key) }
             default: context.unknownField(key)
+            }
+        }
+    }
+
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "IPAddress")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "apiVersion": self.apiVersion = try context.decode(&reader, at: key)
+            case "kind": self.kind = try context.decode(&reader, at: key)
+            case "metadata": if try !reader.consumeNull() { self.metadata = try context.decode(&reader, at: key) }
+            case "spec": if try !reader.consumeNull() { self.spec = try context.decode(&reader, at: key) }
+            default: try context.skipUnknownField(&reader, key: key)
             }
         }
     }
@@ -895,6 +933,20 @@ extension NetworkingV1.IPAddressList: JSONCodable {
         }
     }
 
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "IPAddressList")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "apiVersion": self.apiVersion = try context.decode(&reader, at: key)
+            case "kind": self.kind = try context.decode(&reader, at: key)
+            case "metadata": if try !reader.consumeNull() { self.metadata = try context.decode(&reader, at: key) }
+            case "items": if try !reader.consumeNull() { self.items = try context.decode(&reader, at: key) }
+            default: try context.skipUnknownField(&reader, key: key)
+            }
+        }
+    }
+
     public func toJSON() -> JSONValue {
         var members = JSONObject()
         members.reserveCapacity(4)
@@ -923,6 +975,17 @@ extension NetworkingV1.IPAddressSpec: JSONCodable {
         }
     }
 
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "IPAddressSpec")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "parentRef": if try !reader.consumeNull() { self.parentRef = try context.decode(&reader, at: key) }
+            default: try context.skipUnknownField(&reader, key: key)
+            }
+        }
+    }
+
     public func toJSON() -> JSONValue {
         var members = JSONObject()
         members.reserveCapacity(1)
@@ -940,6 +1003,18 @@ extension NetworkingV1.IPBlock: JSONCodable {
             case "cidr": if !value.isNull { self.cidr = try context.decode(value, at: key) }
             case "except": self.except = try context.decode(value, at: key)
             default: context.unknownField(key)
+            }
+        }
+    }
+
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "IPBlock")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "cidr": if try !reader.consumeNull() { self.cidr = try context.decode(&reader, at: key) }
+            case "except": self.except = try context.decode(&reader, at: key)
+            default: try context.skipUnknownField(&reader, key: key)
             }
         }
     }
@@ -965,6 +1040,21 @@ extension NetworkingV1.Ingress: JSONCodable {
             case "spec": if !value.isNull { self.spec = try context.decode(value, at: key) }
             case "status": if !value.isNull { self.status = try context.decode(value, at: key) }
             default: context.unknownField(key)
+            }
+        }
+    }
+
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "Ingress")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "apiVersion": self.apiVersion = try context.decode(&reader, at: key)
+            case "kind": self.kind = try context.decode(&reader, at: key)
+            case "metadata": if try !reader.consumeNull() { self.metadata = try context.decode(&reader, at: key) }
+            case "spec": if try !reader.consumeNull() { self.spec = try context.decode(&reader, at: key) }
+            case "status": if try !reader.consumeNull() { self.status = try context.decode(&reader, at: key) }
+            default: try context.skipUnknownField(&reader, key: key)
             }
         }
     }
@@ -998,6 +1088,18 @@ extension NetworkingV1.IngressBackend: JSONCodable {
         }
     }
 
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "IngressBackend")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "resource": self.resource = try context.decode(&reader, at: key)
+            case "service": self.service = try context.decode(&reader, at: key)
+            default: try context.skipUnknownField(&reader, key: key)
+            }
+        }
+    }
+
     public func toJSON() -> JSONValue {
         var members = JSONObject()
         members.reserveCapacity(2)
@@ -1018,6 +1120,20 @@ extension NetworkingV1.IngressClass: JSONCodable {
             case "metadata": if !value.isNull { self.metadata = try context.decode(value, at: key) }
             case "spec": if !value.isNull { self.spec = try context.decode(value, at: key) }
             default: context.unknownField(key)
+            }
+        }
+    }
+
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "IngressClass")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "apiVersion": self.apiVersion = try context.decode(&reader, at: key)
+            case "kind": self.kind = try context.decode(&reader, at: key)
+            case "metadata": if try !reader.consumeNull() { self.metadata = try context.decode(&reader, at: key) }
+            case "spec": if try !reader.consumeNull() { self.spec = try context.decode(&reader, at: key) }
+            default: try context.skipUnknownField(&reader, key: key)
             }
         }
     }
@@ -1048,6 +1164,20 @@ extension NetworkingV1.IngressClassList: JSONCodable {
             case "metadata": if !value.isNull { self.metadata = try context.decode(value, at: key) }
             case "items": if !value.isNull { self.items = try context.decode(value, at: key) }
             default: context.unknownField(key)
+            }
+        }
+    }
+
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "IngressClassList")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "apiVersion": self.apiVersion = try context.decode(&reader, at: key)
+            case "kind": self.kind = try context.decode(&reader, at: key)
+            case "metadata": if try !reader.consumeNull() { self.metadata = try context.decode(&reader, at: key) }
+            case "items": if try !reader.consumeNull() { self.items = try context.decode(&reader, at: key) }
+            default: try context.skipUnknownField(&reader, key: key)
             }
         }
     }
@@ -1084,6 +1214,21 @@ extension NetworkingV1.IngressClassParametersReference: JSONCodable {
         }
     }
 
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "IngressClassParametersReference")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "kind": if try !reader.consumeNull() { self.kind = try context.decode(&reader, at: key) }
+            case "apiGroup": self.apiGroup = try context.decode(&reader, at: key)
+            case "name": if try !reader.consumeNull() { self.name = try context.decode(&reader, at: key) }
+            case "namespace": self.namespace = try context.decode(&reader, at: key)
+            case "scope": self.scope = try context.decode(&reader, at: key)
+            default: try context.skipUnknownField(&reader, key: key)
+            }
+        }
+    }
+
     public func toJSON() -> JSONValue {
         var members = JSONObject()
         members.reserveCapacity(5)
@@ -1109,6 +1254,18 @@ extension NetworkingV1.IngressClassSpec: JSONCodable {
         }
     }
 
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "IngressClassSpec")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "controller": self.controller = try context.decode(&reader, at: key)
+            case "parameters": self.parameters = try context.decode(&reader, at: key)
+            default: try context.skipUnknownField(&reader, key: key)
+            }
+        }
+    }
+
     public func toJSON() -> JSONValue {
         var members = JSONObject()
         members.reserveCapacity(2)
@@ -1129,6 +1286,20 @@ extension NetworkingV1.IngressList: JSONCodable {
             case "metadata": if !value.isNull { self.metadata = try context.decode(value, at: key) }
             case "items": if !value.isNull { self.items = try context.decode(value, at: key) }
             default: context.unknownField(key)
+            }
+        }
+    }
+
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "IngressList")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "apiVersion": self.apiVersion = try context.decode(&reader, at: key)
+            case "kind": self.kind = try context.decode(&reader, at: key)
+            case "metadata": if try !reader.consumeNull() { self.metadata = try context.decode(&reader, at: key) }
+            case "items": if try !reader.consumeNull() { self.items = try context.decode(&reader, at: key) }
+            default: try context.skipUnknownField(&reader, key: key)
             }
         }
     }
@@ -1163,6 +1334,19 @@ extension NetworkingV1.IngressLoadBalancerIngress: JSONCodable {
         }
     }
 
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "IngressLoadBalancerIngress")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "hostname": self.hostname = try context.decode(&reader, at: key)
+            case "ip": self.ip = try context.decode(&reader, at: key)
+            case "ports": self.ports = try context.decode(&reader, at: key)
+            default: try context.skipUnknownField(&reader, key: key)
+            }
+        }
+    }
+
     public func toJSON() -> JSONValue {
         var members = JSONObject()
         members.reserveCapacity(3)
@@ -1185,6 +1369,17 @@ extension NetworkingV1.IngressLoadBalancerStatus: JSONCodable {
         }
     }
 
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "IngressLoadBalancerStatus")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "ingress": self.ingress = try context.decode(&reader, at: key)
+            default: try context.skipUnknownField(&reader, key: key)
+            }
+        }
+    }
+
     public func toJSON() -> JSONValue {
         var members = JSONObject()
         members.reserveCapacity(1)
@@ -1203,6 +1398,19 @@ extension NetworkingV1.IngressPortStatus: JSONCodable {
             case "port": if !value.isNull { self.port = try context.decode(value, at: key) }
             case "protocol": if !value.isNull { self.protocol = try context.decode(value, at: key) }
             default: context.unknownField(key)
+            }
+        }
+    }
+
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "IngressPortStatus")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "error": self.error = try context.decode(&reader, at: key)
+            case "port": if try !reader.consumeNull() { self.port = try context.decode(&reader, at: key) }
+            case "protocol": if try !reader.consumeNull() { self.protocol = try context.decode(&reader, at: key) }
+            default: try context.skipUnknownField(&reader, key: key)
             }
         }
     }
@@ -1230,6 +1438,18 @@ extension NetworkingV1.IngressRule: JSONCodable {
         }
     }
 
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "IngressRule")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "host": self.host = try context.decode(&reader, at: key)
+            case "http": self.http = try context.decode(&reader, at: key)
+            default: try context.skipUnknownField(&reader, key: key)
+            }
+        }
+    }
+
     public func toJSON() -> JSONValue {
         var members = JSONObject()
         members.reserveCapacity(2)
@@ -1248,6 +1468,18 @@ extension NetworkingV1.IngressServiceBackend: JSONCodable {
             case "name": if !value.isNull { self.name = try context.decode(value, at: key) }
             case "port": self.port = try context.decode(value, at: key)
             default: context.unknownField(key)
+            }
+        }
+    }
+
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "IngressServiceBackend")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "name": if try !reader.consumeNull() { self.name = try context.decode(&reader, at: key) }
+            case "port": self.port = try context.decode(&reader, at: key)
+            default: try context.skipUnknownField(&reader, key: key)
             }
         }
     }
@@ -1276,6 +1508,20 @@ extension NetworkingV1.IngressSpec: JSONCodable {
         }
     }
 
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "IngressSpec")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "defaultBackend": self.defaultBackend = try context.decode(&reader, at: key)
+            case "ingressClassName": self.ingressClassName = try context.decode(&reader, at: key)
+            case "rules": self.rules = try context.decode(&reader, at: key)
+            case "tls": self.tls = try context.decode(&reader, at: key)
+            default: try context.skipUnknownField(&reader, key: key)
+            }
+        }
+    }
+
     public func toJSON() -> JSONValue {
         var members = JSONObject()
         members.reserveCapacity(4)
@@ -1295,6 +1541,17 @@ extension NetworkingV1.IngressStatus: JSONCodable {
             switch key {
             case "loadBalancer": self.loadBalancer = try context.decode(value, at: key)
             default: context.unknownField(key)
+            }
+        }
+    }
+
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "IngressStatus")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "loadBalancer": self.loadBalancer = try context.decode(&reader, at: key)
+            default: try context.skipUnknownField(&reader, key: key)
             }
         }
     }
@@ -1320,6 +1577,18 @@ extension NetworkingV1.IngressTLS: JSONCodable {
         }
     }
 
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "IngressTLS")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "hosts": self.hosts = try context.decode(&reader, at: key)
+            case "secretName": self.secretName = try context.decode(&reader, at: key)
+            default: try context.skipUnknownField(&reader, key: key)
+            }
+        }
+    }
+
     public func toJSON() -> JSONValue {
         var members = JSONObject()
         members.reserveCapacity(2)
@@ -1340,6 +1609,20 @@ extension NetworkingV1.NetworkPolicy: JSONCodable {
             case "metadata": if !value.isNull { self.metadata = try context.decode(value, at: key) }
             case "spec": if !value.isNull { self.spec = try context.decode(value, at: key) }
             default: context.unknownField(key)
+            }
+        }
+    }
+
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "NetworkPolicy")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "apiVersion": self.apiVersion = try context.decode(&reader, at: key)
+            case "kind": self.kind = try context.decode(&reader, at: key)
+            case "metadata": if try !reader.consumeNull() { self.metadata = try context.decode(&reader, at: key) }
+            case "spec": if try !reader.consumeNull() { self.spec = try context.decode(&reader, at: key) }
+            default: try context.skipUnknownField(&reader, key: key)
             }
         }
     }
@@ -1372,6 +1655,18 @@ extension NetworkingV1.NetworkPolicyEgressRule: JSONCodable {
         }
     }
 
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "NetworkPolicyEgressRule")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "ports": self.ports = try context.decode(&reader, at: key)
+            case "to": self.to = try context.decode(&reader, at: key)
+            default: try context.skipUnknownField(&reader, key: key)
+            }
+        }
+    }
+
     public func toJSON() -> JSONValue {
         var members = JSONObject()
         members.reserveCapacity(2)
@@ -1390,6 +1685,18 @@ extension NetworkingV1.NetworkPolicyIngressRule: JSONCodable {
             case "from": self.from = try context.decode(value, at: key)
             case "ports": self.ports = try context.decode(value, at: key)
             default: context.unknownField(key)
+            }
+        }
+    }
+
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "NetworkPolicyIngressRule")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "from": self.from = try context.decode(&reader, at: key)
+            case "ports": self.ports = try context.decode(&reader, at: key)
+            default: try context.skipUnknownField(&reader, key: key)
             }
         }
     }
@@ -1414,6 +1721,20 @@ extension NetworkingV1.NetworkPolicyList: JSONCodable {
             case "metadata": if !value.isNull { self.metadata = try context.decode(value, at: key) }
             case "items": if !value.isNull { self.items = try context.decode(value, at: key) }
             default: context.unknownField(key)
+            }
+        }
+    }
+
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "NetworkPolicyList")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "apiVersion": self.apiVersion = try context.decode(&reader, at: key)
+            case "kind": self.kind = try context.decode(&reader, at: key)
+            case "metadata": if try !reader.consumeNull() { self.metadata = try context.decode(&reader, at: key) }
+            case "items": if try !reader.consumeNull() { self.items = try context.decode(&reader, at: key) }
+            default: try context.skipUnknownField(&reader, key: key)
             }
         }
     }
@@ -1448,6 +1769,19 @@ extension NetworkingV1.NetworkPolicyPeer: JSONCodable {
         }
     }
 
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "NetworkPolicyPeer")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "ipBlock": self.ipBlock = try context.decode(&reader, at: key)
+            case "namespaceSelector": self.namespaceSelector = try context.decode(&reader, at: key)
+            case "podSelector": self.podSelector = try context.decode(&reader, at: key)
+            default: try context.skipUnknownField(&reader, key: key)
+            }
+        }
+    }
+
     public func toJSON() -> JSONValue {
         var members = JSONObject()
         members.reserveCapacity(3)
@@ -1468,6 +1802,19 @@ extension NetworkingV1.NetworkPolicyPort: JSONCodable {
             case "port": self.port = try context.decode(value, at: key)
             case "protocol": self.protocol = try context.decode(value, at: key)
             default: context.unknownField(key)
+            }
+        }
+    }
+
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "NetworkPolicyPort")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "endPort": self.endPort = try context.decode(&reader, at: key)
+            case "port": self.port = try context.decode(&reader, at: key)
+            case "protocol": self.protocol = try context.decode(&reader, at: key)
+            default: try context.skipUnknownField(&reader, key: key)
             }
         }
     }
@@ -1493,6 +1840,20 @@ extension NetworkingV1.NetworkPolicySpec: JSONCodable {
             case "podSelector": self.podSelector = try context.decode(value, at: key)
             case "policyTypes": self.policyTypes = try context.decode(value, at: key)
             default: context.unknownField(key)
+            }
+        }
+    }
+
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "NetworkPolicySpec")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "egress": self.egress = try context.decode(&reader, at: key)
+            case "ingress": self.ingress = try context.decode(&reader, at: key)
+            case "podSelector": self.podSelector = try context.decode(&reader, at: key)
+            case "policyTypes": self.policyTypes = try context.decode(&reader, at: key)
+            default: try context.skipUnknownField(&reader, key: key)
             }
         }
     }
@@ -1523,6 +1884,20 @@ extension NetworkingV1.ParentReference: JSONCodable {
         }
     }
 
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "ParentReference")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "group": self.group = try context.decode(&reader, at: key)
+            case "name": if try !reader.consumeNull() { self.name = try context.decode(&reader, at: key) }
+            case "namespace": self.namespace = try context.decode(&reader, at: key)
+            case "resource": if try !reader.consumeNull() { self.resource = try context.decode(&reader, at: key) }
+            default: try context.skipUnknownField(&reader, key: key)
+            }
+        }
+    }
+
     public func toJSON() -> JSONValue {
         var members = JSONObject()
         members.reserveCapacity(4)
@@ -1543,6 +1918,18 @@ extension NetworkingV1.ServiceBackendPort: JSONCodable {
             case "name": self.name = try context.decode(value, at: key)
             case "number": self.number = try context.decode(value, at: key)
             default: context.unknownField(key)
+            }
+        }
+    }
+
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "ServiceBackendPort")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "name": self.name = try context.decode(&reader, at: key)
+            case "number": self.number = try context.decode(&reader, at: key)
+            default: try context.skipUnknownField(&reader, key: key)
             }
         }
     }
@@ -1568,6 +1955,21 @@ extension NetworkingV1.ServiceCIDR: JSONCodable {
             case "spec": if !value.isNull { self.spec = try context.decode(value, at: key) }
             case "status": if !value.isNull { self.status = try context.decode(value, at: key) }
             default: context.unknownField(key)
+            }
+        }
+    }
+
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "ServiceCIDR")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "apiVersion": self.apiVersion = try context.decode(&reader, at: key)
+            case "kind": self.kind = try context.decode(&reader, at: key)
+            case "metadata": if try !reader.consumeNull() { self.metadata = try context.decode(&reader, at: key) }
+            case "spec": if try !reader.consumeNull() { self.spec = try context.decode(&reader, at: key) }
+            case "status": if try !reader.consumeNull() { self.status = try context.decode(&reader, at: key) }
+            default: try context.skipUnknownField(&reader, key: key)
             }
         }
     }
@@ -1603,6 +2005,20 @@ extension NetworkingV1.ServiceCIDRList: JSONCodable {
         }
     }
 
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "ServiceCIDRList")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "apiVersion": self.apiVersion = try context.decode(&reader, at: key)
+            case "kind": self.kind = try context.decode(&reader, at: key)
+            case "metadata": if try !reader.consumeNull() { self.metadata = try context.decode(&reader, at: key) }
+            case "items": if try !reader.consumeNull() { self.items = try context.decode(&reader, at: key) }
+            default: try context.skipUnknownField(&reader, key: key)
+            }
+        }
+    }
+
     public func toJSON() -> JSONValue {
         var members = JSONObject()
         members.reserveCapacity(4)
@@ -1631,6 +2047,17 @@ extension NetworkingV1.ServiceCIDRSpec: JSONCodable {
         }
     }
 
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "ServiceCIDRSpec")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "cidrs": self.cidrs = try context.decode(&reader, at: key)
+            default: try context.skipUnknownField(&reader, key: key)
+            }
+        }
+    }
+
     public func toJSON() -> JSONValue {
         var members = JSONObject()
         members.reserveCapacity(1)
@@ -1647,6 +2074,17 @@ extension NetworkingV1.ServiceCIDRStatus: JSONCodable {
             switch key {
             case "conditions": self.conditions = try context.decode(value, at: key)
             default: context.unknownField(key)
+            }
+        }
+    }
+
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "ServiceCIDRStatus")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "conditions": self.conditions = try context.decode(&reader, at: key)
+            default: try context.skipUnknownField(&reader, key: key)
             }
         }
     }

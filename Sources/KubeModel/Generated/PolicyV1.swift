@@ -178,6 +178,20 @@ extension PolicyV1.Eviction: JSONCodable {
         }
     }
 
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "Eviction")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "apiVersion": self.apiVersion = try context.decode(&reader, at: key)
+            case "kind": self.kind = try context.decode(&reader, at: key)
+            case "metadata": if try !reader.consumeNull() { self.metadata = try context.decode(&reader, at: key) }
+            case "deleteOptions": self.deleteOptions = try context.decode(&reader, at: key)
+            default: try context.skipUnknownField(&reader, key: key)
+            }
+        }
+    }
+
     public func toJSON() -> JSONValue {
         var members = JSONObject()
         members.reserveCapacity(4)
@@ -205,6 +219,21 @@ extension PolicyV1.PodDisruptionBudget: JSONCodable {
             case "spec": if !value.isNull { self.spec = try context.decode(value, at: key) }
             case "status": if !value.isNull { self.status = try context.decode(value, at: key) }
             default: context.unknownField(key)
+            }
+        }
+    }
+
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "PodDisruptionBudget")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "apiVersion": self.apiVersion = try context.decode(&reader, at: key)
+            case "kind": self.kind = try context.decode(&reader, at: key)
+            case "metadata": if try !reader.consumeNull() { self.metadata = try context.decode(&reader, at: key) }
+            case "spec": if try !reader.consumeNull() { self.spec = try context.decode(&reader, at: key) }
+            case "status": if try !reader.consumeNull() { self.status = try context.decode(&reader, at: key) }
+            default: try context.skipUnknownField(&reader, key: key)
             }
         }
     }
@@ -240,6 +269,20 @@ extension PolicyV1.PodDisruptionBudgetList: JSONCodable {
         }
     }
 
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "PodDisruptionBudgetList")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "apiVersion": self.apiVersion = try context.decode(&reader, at: key)
+            case "kind": self.kind = try context.decode(&reader, at: key)
+            case "metadata": if try !reader.consumeNull() { self.metadata = try context.decode(&reader, at: key) }
+            case "items": if try !reader.consumeNull() { self.items = try context.decode(&reader, at: key) }
+            default: try context.skipUnknownField(&reader, key: key)
+            }
+        }
+    }
+
     public func toJSON() -> JSONValue {
         var members = JSONObject()
         members.reserveCapacity(4)
@@ -271,6 +314,20 @@ extension PolicyV1.PodDisruptionBudgetSpec: JSONCodable {
         }
     }
 
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "PodDisruptionBudgetSpec")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "maxUnavailable": self.maxUnavailable = try context.decode(&reader, at: key)
+            case "minAvailable": self.minAvailable = try context.decode(&reader, at: key)
+            case "selector": self.selector = try context.decode(&reader, at: key)
+            case "unhealthyPodEvictionPolicy": self.unhealthyPodEvictionPolicy = try context.decode(&reader, at: key)
+            default: try context.skipUnknownField(&reader, key: key)
+            }
+        }
+    }
+
     public func toJSON() -> JSONValue {
         var members = JSONObject()
         members.reserveCapacity(4)
@@ -296,6 +353,23 @@ extension PolicyV1.PodDisruptionBudgetStatus: JSONCodable {
             case "expectedPods": self.expectedPods = try context.decode(value, at: key)
             case "observedGeneration": self.observedGeneration = try context.decode(value, at: key)
             default: context.unknownField(key)
+            }
+        }
+    }
+
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "PodDisruptionBudgetStatus")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "conditions": self.conditions = try context.decode(&reader, at: key)
+            case "currentHealthy": self.currentHealthy = try context.decode(&reader, at: key)
+            case "desiredHealthy": self.desiredHealthy = try context.decode(&reader, at: key)
+            case "disruptedPods": self.disruptedPods = try context.decode(&reader, at: key)
+            case "disruptionsAllowed": self.disruptionsAllowed = try context.decode(&reader, at: key)
+            case "expectedPods": self.expectedPods = try context.decode(&reader, at: key)
+            case "observedGeneration": self.observedGeneration = try context.decode(&reader, at: key)
+            default: try context.skipUnknownField(&reader, key: key)
             }
         }
     }

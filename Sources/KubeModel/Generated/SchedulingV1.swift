@@ -93,6 +93,23 @@ extension SchedulingV1.PriorityClass: JSONCodable {
         }
     }
 
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "PriorityClass")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "apiVersion": self.apiVersion = try context.decode(&reader, at: key)
+            case "kind": self.kind = try context.decode(&reader, at: key)
+            case "metadata": if try !reader.consumeNull() { self.metadata = try context.decode(&reader, at: key) }
+            case "description": self.description = try context.decode(&reader, at: key)
+            case "globalDefault": self.globalDefault = try context.decode(&reader, at: key)
+            case "preemptionPolicy": self.preemptionPolicy = try context.decode(&reader, at: key)
+            case "value": self.value = try context.decode(&reader, at: key)
+            default: try context.skipUnknownField(&reader, key: key)
+            }
+        }
+    }
+
     public func toJSON() -> JSONValue {
         var members = JSONObject()
         members.reserveCapacity(7)
@@ -122,6 +139,20 @@ extension SchedulingV1.PriorityClassList: JSONCodable {
             case "metadata": if !value.isNull { self.metadata = try context.decode(value, at: key) }
             case "items": if !value.isNull { self.items = try context.decode(value, at: key) }
             default: context.unknownField(key)
+            }
+        }
+    }
+
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "PriorityClassList")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "apiVersion": self.apiVersion = try context.decode(&reader, at: key)
+            case "kind": self.kind = try context.decode(&reader, at: key)
+            case "metadata": if try !reader.consumeNull() { self.metadata = try context.decode(&reader, at: key) }
+            case "items": if try !reader.consumeNull() { self.items = try context.decode(&reader, at: key) }
+            default: try context.skipUnknownField(&reader, key: key)
             }
         }
     }

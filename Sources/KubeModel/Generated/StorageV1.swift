@@ -634,6 +634,20 @@ extension StorageV1.CSIDriver: JSONCodable {
         }
     }
 
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "CSIDriver")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "apiVersion": self.apiVersion = try context.decode(&reader, at: key)
+            case "kind": self.kind = try context.decode(&reader, at: key)
+            case "metadata": if try !reader.consumeNull() { self.metadata = try context.decode(&reader, at: key) }
+            case "spec": if try !reader.consumeNull() { self.spec = try context.decode(&reader, at: key) }
+            default: try context.skipUnknownField(&reader, key: key)
+            }
+        }
+    }
+
     public func toJSON() -> JSONValue {
         var members = JSONObject()
         members.reserveCapacity(4)
@@ -660,6 +674,20 @@ extension StorageV1.CSIDriverList: JSONCodable {
             case "metadata": if !value.isNull { self.metadata = try context.decode(value, at: key) }
             case "items": if !value.isNull { self.items = try context.decode(value, at: key) }
             default: context.unknownField(key)
+            }
+        }
+    }
+
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "CSIDriverList")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "apiVersion": self.apiVersion = try context.decode(&reader, at: key)
+            case "kind": self.kind = try context.decode(&reader, at: key)
+            case "metadata": if try !reader.consumeNull() { self.metadata = try context.decode(&reader, at: key) }
+            case "items": if try !reader.consumeNull() { self.items = try context.decode(&reader, at: key) }
+            default: try context.skipUnknownField(&reader, key: key)
             }
         }
     }
@@ -702,6 +730,27 @@ extension StorageV1.CSIDriverSpec: JSONCodable {
         }
     }
 
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "CSIDriverSpec")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "attachRequired": self.attachRequired = try context.decode(&reader, at: key)
+            case "fsGroupPolicy": self.fsGroupPolicy = try context.decode(&reader, at: key)
+            case "nodeAllocatableUpdatePeriodSeconds": self.nodeAllocatableUpdatePeriodSeconds = try context.decode(&reader, at: key)
+            case "podInfoOnMount": self.podInfoOnMount = try context.decode(&reader, at: key)
+            case "preventPodSchedulingIfMissing": self.preventPodSchedulingIfMissing = try context.decode(&reader, at: key)
+            case "requiresRepublish": self.requiresRepublish = try context.decode(&reader, at: key)
+            case "seLinuxMount": self.seLinuxMount = try context.decode(&reader, at: key)
+            case "serviceAccountTokenInSecrets": self.serviceAccountTokenInSecrets = try context.decode(&reader, at: key)
+            case "storageCapacity": self.storageCapacity = try context.decode(&reader, at: key)
+            case "tokenRequests": self.tokenRequests = try context.decode(&reader, at: key)
+            case "volumeLifecycleModes": self.volumeLifecycleModes = try context.decode(&reader, at: key)
+            default: try context.skipUnknownField(&reader, key: key)
+            }
+        }
+    }
+
     public func toJSON() -> JSONValue {
         var members = JSONObject()
         members.reserveCapacity(11)
@@ -731,6 +780,20 @@ extension StorageV1.CSINode: JSONCodable {
             case "metadata": if !value.isNull { self.metadata = try context.decode(value, at: key) }
             case "spec": if !value.isNull { self.spec = try context.decode(value, at: key) }
             default: context.unknownField(key)
+            }
+        }
+    }
+
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "CSINode")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "apiVersion": self.apiVersion = try context.decode(&reader, at: key)
+            case "kind": self.kind = try context.decode(&reader, at: key)
+            case "metadata": if try !reader.consumeNull() { self.metadata = try context.decode(&reader, at: key) }
+            case "spec": if try !reader.consumeNull() { self.spec = try context.decode(&reader, at: key) }
+            default: try context.skipUnknownField(&reader, key: key)
             }
         }
     }
@@ -765,6 +828,20 @@ extension StorageV1.CSINodeDriver: JSONCodable {
         }
     }
 
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "CSINodeDriver")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "allocatable": self.allocatable = try context.decode(&reader, at: key)
+            case "name": if try !reader.consumeNull() { self.name = try context.decode(&reader, at: key) }
+            case "nodeID": if try !reader.consumeNull() { self.nodeID = try context.decode(&reader, at: key) }
+            case "topologyKeys": self.topologyKeys = try context.decode(&reader, at: key)
+            default: try context.skipUnknownField(&reader, key: key)
+            }
+        }
+    }
+
     public func toJSON() -> JSONValue {
         var members = JSONObject()
         members.reserveCapacity(4)
@@ -787,6 +864,20 @@ extension StorageV1.CSINodeList: JSONCodable {
             case "metadata": if !value.isNull { self.metadata = try context.decode(value, at: key) }
             case "items": if !value.isNull { self.items = try context.decode(value, at: key) }
             default: context.unknownField(key)
+            }
+        }
+    }
+
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "CSINodeList")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "apiVersion": self.apiVersion = try context.decode(&reader, at: key)
+            case "kind": self.kind = try context.decode(&reader, at: key)
+            case "metadata": if try !reader.consumeNull() { self.metadata = try context.decode(&reader, at: key) }
+            case "items": if try !reader.consumeNull() { self.items = try context.decode(&reader, at: key) }
+            default: try context.skipUnknownField(&reader, key: key)
             }
         }
     }
@@ -819,6 +910,17 @@ extension StorageV1.CSINodeSpec: JSONCodable {
         }
     }
 
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "CSINodeSpec")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "drivers": if try !reader.consumeNull() { self.drivers = try context.decode(&reader, at: key) }
+            default: try context.skipUnknownField(&reader, key: key)
+            }
+        }
+    }
+
     public func toJSON() -> JSONValue {
         var members = JSONObject()
         members.reserveCapacity(1)
@@ -841,6 +943,23 @@ extension StorageV1.CSIStorageCapacity: JSONCodable {
             case "nodeTopology": self.nodeTopology = try context.decode(value, at: key)
             case "storageClassName": if !value.isNull { self.storageClassName = try context.decode(value, at: key) }
             default: context.unknownField(key)
+            }
+        }
+    }
+
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "CSIStorageCapacity")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "apiVersion": self.apiVersion = try context.decode(&reader, at: key)
+            case "kind": self.kind = try context.decode(&reader, at: key)
+            case "metadata": if try !reader.consumeNull() { self.metadata = try context.decode(&reader, at: key) }
+            case "capacity": self.capacity = try context.decode(&reader, at: key)
+            case "maximumVolumeSize": self.maximumVolumeSize = try context.decode(&reader, at: key)
+            case "nodeTopology": self.nodeTopology = try context.decode(&reader, at: key)
+            case "storageClassName": if try !reader.consumeNull() { self.storageClassName = try context.decode(&reader, at: key) }
+            default: try context.skipUnknownField(&reader, key: key)
             }
         }
     }
@@ -874,6 +993,20 @@ extension StorageV1.CSIStorageCapacityList: JSONCodable {
             case "metadata": if !value.isNull { self.metadata = try context.decode(value, at: key) }
             case "items": if !value.isNull { self.items = try context.decode(value, at: key) }
             default: context.unknownField(key)
+            }
+        }
+    }
+
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "CSIStorageCapacityList")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "apiVersion": self.apiVersion = try context.decode(&reader, at: key)
+            case "kind": self.kind = try context.decode(&reader, at: key)
+            case "metadata": if try !reader.consumeNull() { self.metadata = try context.decode(&reader, at: key) }
+            case "items": if try !reader.consumeNull() { self.items = try context.decode(&reader, at: key) }
+            default: try context.skipUnknownField(&reader, key: key)
             }
         }
     }
@@ -915,6 +1048,26 @@ extension StorageV1.StorageClass: JSONCodable {
         }
     }
 
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "StorageClass")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "apiVersion": self.apiVersion = try context.decode(&reader, at: key)
+            case "kind": self.kind = try context.decode(&reader, at: key)
+            case "metadata": if try !reader.consumeNull() { self.metadata = try context.decode(&reader, at: key) }
+            case "allowVolumeExpansion": self.allowVolumeExpansion = try context.decode(&reader, at: key)
+            case "allowedTopologies": self.allowedTopologies = try context.decode(&reader, at: key)
+            case "mountOptions": self.mountOptions = try context.decode(&reader, at: key)
+            case "parameters": self.parameters = try context.decode(&reader, at: key)
+            case "provisioner": if try !reader.consumeNull() { self.provisioner = try context.decode(&reader, at: key) }
+            case "reclaimPolicy": self.reclaimPolicy = try context.decode(&reader, at: key)
+            case "volumeBindingMode": self.volumeBindingMode = try context.decode(&reader, at: key)
+            default: try context.skipUnknownField(&reader, key: key)
+            }
+        }
+    }
+
     public func toJSON() -> JSONValue {
         var members = JSONObject()
         members.reserveCapacity(10)
@@ -951,6 +1104,20 @@ extension StorageV1.StorageClassList: JSONCodable {
         }
     }
 
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "StorageClassList")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "apiVersion": self.apiVersion = try context.decode(&reader, at: key)
+            case "kind": self.kind = try context.decode(&reader, at: key)
+            case "metadata": if try !reader.consumeNull() { self.metadata = try context.decode(&reader, at: key) }
+            case "items": if try !reader.consumeNull() { self.items = try context.decode(&reader, at: key) }
+            default: try context.skipUnknownField(&reader, key: key)
+            }
+        }
+    }
+
     public func toJSON() -> JSONValue {
         var members = JSONObject()
         members.reserveCapacity(4)
@@ -980,6 +1147,18 @@ extension StorageV1.TokenRequest: JSONCodable {
         }
     }
 
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "TokenRequest")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "audience": if try !reader.consumeNull() { self.audience = try context.decode(&reader, at: key) }
+            case "expirationSeconds": self.expirationSeconds = try context.decode(&reader, at: key)
+            default: try context.skipUnknownField(&reader, key: key)
+            }
+        }
+    }
+
     public func toJSON() -> JSONValue {
         var members = JSONObject()
         members.reserveCapacity(2)
@@ -1001,6 +1180,21 @@ extension StorageV1.VolumeAttachment: JSONCodable {
             case "spec": if !value.isNull { self.spec = try context.decode(value, at: key) }
             case "status": if !value.isNull { self.status = try context.decode(value, at: key) }
             default: context.unknownField(key)
+            }
+        }
+    }
+
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "VolumeAttachment")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "apiVersion": self.apiVersion = try context.decode(&reader, at: key)
+            case "kind": self.kind = try context.decode(&reader, at: key)
+            case "metadata": if try !reader.consumeNull() { self.metadata = try context.decode(&reader, at: key) }
+            case "spec": if try !reader.consumeNull() { self.spec = try context.decode(&reader, at: key) }
+            case "status": if try !reader.consumeNull() { self.status = try context.decode(&reader, at: key) }
+            default: try context.skipUnknownField(&reader, key: key)
             }
         }
     }
@@ -1036,6 +1230,20 @@ extension StorageV1.VolumeAttachmentList: JSONCodable {
         }
     }
 
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "VolumeAttachmentList")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "apiVersion": self.apiVersion = try context.decode(&reader, at: key)
+            case "kind": self.kind = try context.decode(&reader, at: key)
+            case "metadata": if try !reader.consumeNull() { self.metadata = try context.decode(&reader, at: key) }
+            case "items": if try !reader.consumeNull() { self.items = try context.decode(&reader, at: key) }
+            default: try context.skipUnknownField(&reader, key: key)
+            }
+        }
+    }
+
     public func toJSON() -> JSONValue {
         var members = JSONObject()
         members.reserveCapacity(4)
@@ -1065,6 +1273,18 @@ extension StorageV1.VolumeAttachmentSource: JSONCodable {
         }
     }
 
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "VolumeAttachmentSource")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "inlineVolumeSpec": self.inlineVolumeSpec = try context.decode(&reader, at: key)
+            case "persistentVolumeName": self.persistentVolumeName = try context.decode(&reader, at: key)
+            default: try context.skipUnknownField(&reader, key: key)
+            }
+        }
+    }
+
     public func toJSON() -> JSONValue {
         var members = JSONObject()
         members.reserveCapacity(2)
@@ -1084,6 +1304,19 @@ extension StorageV1.VolumeAttachmentSpec: JSONCodable {
             case "nodeName": if !value.isNull { self.nodeName = try context.decode(value, at: key) }
             case "source": if !value.isNull { self.source = try context.decode(value, at: key) }
             default: context.unknownField(key)
+            }
+        }
+    }
+
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "VolumeAttachmentSpec")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "attacher": if try !reader.consumeNull() { self.attacher = try context.decode(&reader, at: key) }
+            case "nodeName": if try !reader.consumeNull() { self.nodeName = try context.decode(&reader, at: key) }
+            case "source": if try !reader.consumeNull() { self.source = try context.decode(&reader, at: key) }
+            default: try context.skipUnknownField(&reader, key: key)
             }
         }
     }
@@ -1113,6 +1346,20 @@ extension StorageV1.VolumeAttachmentStatus: JSONCodable {
         }
     }
 
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "VolumeAttachmentStatus")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "attachError": self.attachError = try context.decode(&reader, at: key)
+            case "attached": if try !reader.consumeNull() { self.attached = try context.decode(&reader, at: key) }
+            case "attachmentMetadata": self.attachmentMetadata = try context.decode(&reader, at: key)
+            case "detachError": self.detachError = try context.decode(&reader, at: key)
+            default: try context.skipUnknownField(&reader, key: key)
+            }
+        }
+    }
+
     public func toJSON() -> JSONValue {
         var members = JSONObject()
         members.reserveCapacity(4)
@@ -1136,6 +1383,21 @@ extension StorageV1.VolumeAttributesClass: JSONCodable {
             case "driverName": if !value.isNull { self.driverName = try context.decode(value, at: key) }
             case "parameters": self.parameters = try context.decode(value, at: key)
             default: context.unknownField(key)
+            }
+        }
+    }
+
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "VolumeAttributesClass")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "apiVersion": self.apiVersion = try context.decode(&reader, at: key)
+            case "kind": self.kind = try context.decode(&reader, at: key)
+            case "metadata": if try !reader.consumeNull() { self.metadata = try context.decode(&reader, at: key) }
+            case "driverName": if try !reader.consumeNull() { self.driverName = try context.decode(&reader, at: key) }
+            case "parameters": self.parameters = try context.decode(&reader, at: key)
+            default: try context.skipUnknownField(&reader, key: key)
             }
         }
     }
@@ -1171,6 +1433,20 @@ extension StorageV1.VolumeAttributesClassList: JSONCodable {
         }
     }
 
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "VolumeAttributesClassList")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "apiVersion": self.apiVersion = try context.decode(&reader, at: key)
+            case "kind": self.kind = try context.decode(&reader, at: key)
+            case "metadata": if try !reader.consumeNull() { self.metadata = try context.decode(&reader, at: key) }
+            case "items": if try !reader.consumeNull() { self.items = try context.decode(&reader, at: key) }
+            default: try context.skipUnknownField(&reader, key: key)
+            }
+        }
+    }
+
     public func toJSON() -> JSONValue {
         var members = JSONObject()
         members.reserveCapacity(4)
@@ -1201,6 +1477,19 @@ extension StorageV1.VolumeError: JSONCodable {
         }
     }
 
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "VolumeError")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "errorCode": self.errorCode = try context.decode(&reader, at: key)
+            case "message": self.message = try context.decode(&reader, at: key)
+            case "time": self.time = try context.decode(&reader, at: key)
+            default: try context.skipUnknownField(&reader, key: key)
+            }
+        }
+    }
+
     public func toJSON() -> JSONValue {
         var members = JSONObject()
         members.reserveCapacity(3)
@@ -1219,6 +1508,17 @@ extension StorageV1.VolumeNodeResources: JSONCodable {
             switch key {
             case "count": self.count = try context.decode(value, at: key)
             default: context.unknownField(key)
+            }
+        }
+    }
+
+    public init(reader: inout JSONReader, context: JSONDecodingContext) throws {
+        try context.enterObject(&reader, typeName: "VolumeNodeResources")
+        self.init()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "count": self.count = try context.decode(&reader, at: key)
+            default: try context.skipUnknownField(&reader, key: key)
             }
         }
     }

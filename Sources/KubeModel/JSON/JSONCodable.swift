@@ -3,6 +3,12 @@
 /// server can apply upstream's fieldValidation (Strict, Warn, Ignore) policies.
 public protocol JSONCodable: Sendable {
     init(json: JSONValue, context: JSONDecodingContext) throws
+    /// Decodes straight from JSON text, with the same results as `init(json:)` and, for
+    /// well-formed text, the same errors (malformed text fails, possibly with a type mismatch
+    /// found before the syntax error).
+    /// The default reads the value into a `JSONValue` first; generated types and containers
+    /// read it member by member.
+    init(reader: inout JSONReader, context: JSONDecodingContext) throws
     func toJSON() -> JSONValue
 }
 
@@ -14,7 +20,13 @@ extension JSONCodable {
 
     /// Decodes UTF-8 JSON bytes, ignoring unknown fields.
     public init(jsonBytes: some Collection<UInt8>) throws {
-        try self.init(json: try JSONParser.parse(jsonBytes))
+        self = try JSONReader.read(jsonBytes) { reader in try Self(wholeInput: &reader) }
+    }
+
+    /// Decodes all that is left in `reader`, ignoring unknown fields.
+    public init(wholeInput reader: inout JSONReader) throws {
+        self = try Self(reader: &reader, context: JSONDecodingContext())
+        try reader.expectEnd()
     }
 
     public func jsonBytes() -> [UInt8] { JSONWriter.bytes(toJSON()) }
@@ -39,9 +51,9 @@ public struct JSONDecodeError: Error, Sendable, CustomStringConvertible {
 public final class JSONDecodingContext {
     public private(set) var unknownFields: [String] = []
     /// Kept as keys and indices; turned into text only for an error or an unknown field.
-    private var path: [PathElement] = []
+    var path: [PathElement] = []
 
-    private enum PathElement {
+    enum PathElement {
         case key(String)
         case index(Int)
     }

@@ -51,25 +51,22 @@ struct PodStrategy: ResourceStrategy {
         PodSpecValidator(isPod: true).validate(pod.spec, path: FieldPath("spec")) + PodUpdateValidation.validate(pod, old: old)
     }
 
-    func selectableFields(_ pod: CoreV1.Pod) -> [String: String] { Self.selectableFields(of: pod.toJSON()) }
-
-    func selectableFields(json: JSONValue, decode: (JSONValue) throws -> CoreV1.Pod) -> [String: String] {
-        Self.selectableFields(of: json)
+    func selectableFields(_ pod: CoreV1.Pod) -> [String: String] {
+        StoredSelectableField.values(Self.storedFields, of: pod.toJSON())
     }
 
-    /// Read from the JSON: kubelets watch pods with `spec.nodeName=<node>`, so this runs for
-    /// every node on every pod event and must not decode the whole pod.
-    static func selectableFields(of pod: JSONValue) -> [String: String] {
-        func text(_ path: String...) -> String { pod[path: path]?.stringValue ?? "" }
-        return [
-            "spec.nodeName": text("spec", "nodeName"),
-            "spec.restartPolicy": text("spec", "restartPolicy"),
-            "spec.schedulerName": text("spec", "schedulerName"),
-            "spec.serviceAccountName": text("spec", "serviceAccountName"),
-            "spec.hostNetwork": String(pod[path: ["spec", "hostNetwork"]]?.boolValue ?? false),
-            "status.phase": text("status", "phase"),
-            "status.podIP": text("status", "podIP"),
-            "status.nominatedNodeName": text("status", "nominatedNodeName"),
-        ]
-    }
+    var storedSelectableFields: [String: StoredSelectableField]? { Self.storedFields }
+
+    /// Read from the JSON: kubelets watch pods with `spec.nodeName=<node>`, so these are read
+    /// for every node on every pod event and must not need the whole pod decoded.
+    static let storedFields: [String: StoredSelectableField] = [
+        "spec.nodeName": StoredSelectableField(["spec", "nodeName"]),
+        "spec.restartPolicy": StoredSelectableField(["spec", "restartPolicy"]),
+        "spec.schedulerName": StoredSelectableField(["spec", "schedulerName"]),
+        "spec.serviceAccountName": StoredSelectableField(["spec", "serviceAccountName"]),
+        "spec.hostNetwork": StoredSelectableField(["spec", "hostNetwork"], absent: "false"),
+        "status.phase": StoredSelectableField(["status", "phase"]),
+        "status.podIP": StoredSelectableField(["status", "podIP"]),
+        "status.nominatedNodeName": StoredSelectableField(["status", "nominatedNodeName"]),
+    ]
 }
