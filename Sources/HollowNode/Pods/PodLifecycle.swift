@@ -15,7 +15,7 @@ struct TrackedPod: Sendable {
     /// The status last written and the resourceVersion the write produced: when the informer
     /// delivers that version and nothing changed since, there is nothing to write.
     var lastDesired: CoreV1.PodStatus?
-    var lastWrittenVersion: String?
+    var written = WrittenVersion()
 }
 
 /// The pod side of a hollow kubelet: each sync plays one pod forward to now, writes the status
@@ -70,7 +70,7 @@ extension HollowNodePool {
                 state.withLock { state in
                     guard state.pods[key]?.runtime.uid == pod.metadata.uid else { return }
                     state.pods[key]?.lastDesired = status
-                    state.pods[key]?.lastWrittenVersion = written[path: ["metadata", "resourceVersion"]]?.stringValue
+                    state.pods[key]?.written.record(written[path: ["metadata", "resourceVersion"]]?.stringValue)
                 }
             } catch let error as APIStatusError where error.isConflict {
                 do {
@@ -118,10 +118,7 @@ extension HollowNodePool {
 
         // The cache has not caught up with this pool's own last status write: anything written
         // from it would conflict. The informer's update for that write syncs the pod again.
-        if let written = tracked.lastWrittenVersion.flatMap(Int64.init),
-           let seen = pod.metadata.resourceVersion.flatMap(Int64.init), seen < written {
-            return (actions, nil)
-        }
+        if tracked.written.isNewer(than: pod.metadata.resourceVersion) { return (actions, nil) }
 
         // A pod the API already shows finished stays finished; the kubelet only frees its
         // address and, once it is being deleted, deletes it for good.
@@ -151,7 +148,7 @@ extension HollowNodePool {
         if wake == nil { wake = tracked.runtime.advance(to: now, policy: configuration.crashLoop) }
 
         let status = PodStatusBuilder.status(for: pod, runtime: tracked.runtime, hostIP: node.internalIP, now: now)
-        let unchangedSinceWrite = status == tracked.lastDesired && pod.metadata.resourceVersion == tracked.lastWrittenVersion
+        let unchangedSinceWrite = status == tracked.lastDesired && tracked.written.isExactly(pod.metadata.resourceVersion)
         if status != pod.status && !unchangedSinceWrite { actions.status = status }
         if tracked.runtime.isTerminal {
             release(&tracked, key: key, in: &state)

@@ -1,4 +1,4 @@
-@testable import KubeControllers
+import KubeClient
 import KubeModel
 import Testing
 
@@ -21,5 +21,17 @@ import Testing
         #expect(!versions.isStale("ns/a", job(version: "opaque")))
         versions.forget("ns/a")
         #expect(!versions.isStale("ns/a", job(version: "9")))
+    }
+
+    @Test func oneObjectsVersionTellsExactlyTheWrittenCopy() {
+        var written = WrittenVersion()
+        #expect(!written.isNewer(than: "1"))
+        #expect(!written.isExactly("1"))
+        written.record("7")
+        written.record(nil)
+        #expect(written.isNewer(than: "6"))
+        #expect(written.isExactly("7"))
+        #expect(!written.isExactly("8"))
+        #expect(!written.isNewer(than: nil))
     }
 }
