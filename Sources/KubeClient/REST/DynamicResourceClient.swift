@@ -146,16 +146,18 @@ public struct DynamicResourceClient: Sendable {
     }
 
     func decode<T: JSONCodable>(_ type: T.Type, _ json: JSONValue) throws -> T {
-        do { return try T(json: json) } catch {
-            throw KubeClientError.decoding("\(T.self) from \(resource): \(error)")
-        }
+        do { return try T(json: json) } catch { throw decodingError(T.self, error) }
     }
 
     /// Decodes straight from text; a type mismatch is a decoding error, malformed text is
     /// left to the caller.
     func decode<T: JSONCodable>(_ type: T.Type, from reader: inout JSONReader) throws -> T {
         do { return try T(reader: &reader, context: JSONDecodingContext()) } catch let error as JSONDecodeError {
-            throw KubeClientError.decoding("\(T.self) from \(resource): \(error)")
+            throw decodingError(T.self, error)
         }
+    }
+
+    private func decodingError(_ type: Any.Type, _ error: any Error) -> KubeClientError {
+        .decoding("\(type) from \(resource): \(error)")
     }
 }

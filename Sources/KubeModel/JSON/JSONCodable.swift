@@ -20,13 +20,11 @@ extension JSONCodable {
 
     /// Decodes UTF-8 JSON bytes, ignoring unknown fields.
     public init(jsonBytes: some Collection<UInt8>) throws {
-        self = try JSONReader.read(jsonBytes) { reader in try Self(wholeInput: &reader) }
-    }
-
-    /// Decodes all that is left in `reader`, ignoring unknown fields.
-    public init(wholeInput reader: inout JSONReader) throws {
-        self = try Self(reader: &reader, context: JSONDecodingContext())
-        try reader.expectEnd()
+        self = try JSONReader.read(jsonBytes) { reader in
+            let value = try Self(reader: &reader, context: JSONDecodingContext())
+            try reader.expectEnd()
+            return value
+        }
     }
 
     public func jsonBytes() -> [UInt8] { JSONWriter.bytes(toJSON()) }
@@ -79,9 +77,14 @@ public final class JSONDecodingContext {
     }
 
     public func mismatch(_ value: JSONValue, expected: String) -> JSONDecodeError {
+        mismatch(found: value.typeName, expected: expected)
+    }
+
+    /// Go's wording: `cannot unmarshal string into field spec.replicas of type integer`.
+    func mismatch(found typeName: String, expected: String) -> JSONDecodeError {
         JSONDecodeError(
             path: currentPath,
-            message: "cannot unmarshal \(value.typeName) into field \(currentPath.isEmpty ? "(root)" : currentPath) of type \(expected)")
+            message: "cannot unmarshal \(typeName) into field \(currentPath.isEmpty ? "(root)" : currentPath) of type \(expected)")
     }
 
     /// The members of an object, or a type-mismatch error naming the expected type.

@@ -43,9 +43,7 @@ extension JSONDecodingContext {
             return reader.error(reader.index < reader.bytes.count
                 ? "invalid character \(reader.describeCurrent()) looking for beginning of value" : "unexpected end of JSON input")
         }
-        return JSONDecodeError(
-            path: currentPath,
-            message: "cannot unmarshal \(kind.rawValue) into field \(currentPath.isEmpty ? "(root)" : currentPath) of type \(expected)")
+        return mismatch(found: kind.rawValue, expected: expected)
     }
 }
 
